@@ -1,0 +1,1 @@
+"""jobpipe: a multi-user service that queues, runs and records build jobs."""

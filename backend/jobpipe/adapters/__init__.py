@@ -1,0 +1,1 @@
+"""Adapters to PostgreSQL and Redis. Integration-only: unit tests use fakes instead."""

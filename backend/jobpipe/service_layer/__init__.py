@@ -1,0 +1,1 @@
+"""Use cases, written against the ports in `ports.py`, never against concrete adapters."""
