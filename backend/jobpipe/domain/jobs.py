@@ -41,9 +41,7 @@ class IllegalTransition(Exception):
     """A job was asked to move to a state its current state cannot reach."""
 
     def __init__(self, job_id: uuid.UUID, current: JobState, requested: JobState) -> None:
-        super().__init__(
-            f"job {job_id}: cannot go from {current.value!r} to {requested.value!r}"
-        )
+        super().__init__(f"job {job_id}: cannot go from {current.value!r} to {requested.value!r}")
         self.job_id = job_id
         self.current = current
         self.requested = requested

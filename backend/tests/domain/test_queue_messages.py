@@ -19,6 +19,6 @@ def test_rejects_priority_out_of_range() -> None:
 
 
 def test_rejects_unknown_fields_on_the_wire() -> None:
-    raw = '{"job_id": "%s", "priority": 1, "sneaky": true}' % uuid.uuid4()
+    raw = f'{{"job_id": "{uuid.uuid4()}", "priority": 1, "sneaky": true}}'
     with pytest.raises(ValidationError, match="sneaky"):
         QueuedJob.from_wire(raw)

@@ -39,7 +39,9 @@ async def test_higher_priority_is_served_first_and_ties_in_order(queue: RedisJob
     owner, project = uuid.uuid4(), uuid.uuid4()
     low = await submit_job(jobs=jobs, queue=queue, project_id=project, owner_id=owner, priority=7)
     first = await submit_job(jobs=jobs, queue=queue, project_id=project, owner_id=owner, priority=1)
-    second = await submit_job(jobs=jobs, queue=queue, project_id=project, owner_id=owner, priority=1)
+    second = await submit_job(
+        jobs=jobs, queue=queue, project_id=project, owner_id=owner, priority=1
+    )
     order = [(await queue.pop()).job_id for _ in range(3)]  # type: ignore[union-attr]
     assert order == [first.id, second.id, low.id]
     assert await queue.pop() is None

@@ -1,0 +1,85 @@
+"""The ./pants launcher: argument reordering and its error when Python 3.9 is missing.
+
+The launcher is sourced (which defines its functions without running Pants), so these tests
+need neither Pants nor the network.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+LAUNCHER = Path("pants").resolve()
+GLOBAL_ONLY = ["--tag", "--level", "-l", "--changed-since", "--no-pantsd", "--pantsd"]
+
+
+def reorder(tmp_path: Path, *args: str) -> list[str]:
+    flags = tmp_path / "flags.txt"
+    flags.write_text("\n".join(GLOBAL_ONLY) + "\n")
+    script = f'source "{LAUNCHER}"; reorder_args "$@"; printf "%s\\n" "${{REORDERED[@]}}"'
+    result = subprocess.run(
+        ["bash", "-c", script, "bash", str(flags), *args],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (["test", "--tag=unit", "::"], ["--tag=unit", "test", "::"]),
+        (["--tag=unit", "test", "::"], ["--tag=unit", "test", "::"]),
+        (["test", "::", "--tag=-integration"], ["--tag=-integration", "test", "::"]),
+        (["lint", "test", "-ldebug", "::"], ["-ldebug", "lint", "test", "::"]),
+        (
+            ["test", "--no-pantsd", "--test-force", "::"],
+            ["--no-pantsd", "test", "--test-force", "::"],
+        ),
+        (["test", "--force", "::"], ["test", "--force", "::"]),
+        (["run", "app.py", "--", "--tag=x"], ["run", "app.py", "--", "--tag=x"]),
+        (["--version"], ["--version"]),
+    ],
+)
+def test_moves_only_global_flags_that_follow_a_goal(
+    tmp_path: Path, typed: list[str], expected: list[str]
+) -> None:
+    assert reorder(tmp_path, *typed) == expected
+
+
+def test_missing_python39_says_what_is_needed_and_how_to_get_it(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYENV_ROOT": str(tmp_path / "no-pyenv"),
+        "PANTS_LAUNCHER_CACHE": str(tmp_path / "cache"),
+    }
+    assert not any(
+        Path(d, "python3.9").exists() for d in ("/usr/bin", "/bin")
+    ), "machine has a system 3.9"
+    result = subprocess.run(
+        ["bash", str(LAUNCHER), "--version"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "needs Python 3.9" in result.stderr
+    assert "pyenv install 3.9" in result.stderr
+    assert "PANTS_PYTHON" in result.stderr
+
+
+def test_pants_python_that_is_not_39_is_rejected(tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        PANTS_PYTHON="/bin/false",
+        PANTS_LAUNCHER_CACHE=str(tmp_path),
+    )
+    result = subprocess.run(
+        ["bash", str(LAUNCHER), "--version"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "PANTS_PYTHON=/bin/false is not a Python 3.9 interpreter" in result.stderr
