@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 
 class JobState(str, enum.Enum):
@@ -37,6 +38,10 @@ _ALLOWED_TRANSITIONS: dict[JobState, frozenset[JobState]] = {
 }
 
 
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class IllegalTransition(Exception):
     """A job was asked to move to a state its current state cannot reach."""
 
@@ -56,25 +61,39 @@ class Job:
     state: JobState = JobState.QUEUED
     attempts: int = 0
     failure_reason: str | None = None
+    created_at: datetime = field(default_factory=_utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
     def _move_to(self, new_state: JobState) -> None:
         if new_state not in _ALLOWED_TRANSITIONS[self.state]:
             raise IllegalTransition(self.id, self.state, new_state)
         self.state = new_state
 
-    def start(self) -> None:
+    def start(self, now: datetime | None = None) -> None:
         self._move_to(JobState.RUNNING)
         self.attempts += 1
+        self.started_at = now or _utcnow()
 
-    def succeed(self) -> None:
+    def succeed(self, now: datetime | None = None) -> None:
         self._move_to(JobState.SUCCEEDED)
+        self.finished_at = now or _utcnow()
 
-    def fail(self, reason: str) -> None:
+    def fail(self, reason: str, now: datetime | None = None) -> None:
         self._move_to(JobState.FAILED)
         self.failure_reason = reason
+        self.finished_at = now or _utcnow()
 
-    def cancel(self) -> None:
+    def cancel(self, now: datetime | None = None) -> None:
         self._move_to(JobState.CANCELLED)
+        self.finished_at = now or _utcnow()
+
+    @property
+    def duration_seconds(self) -> float | None:
+        """How long the last attempt ran, once it has finished; feeds the wait estimator."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
 
     def requeue(self) -> None:
         """Return a running job to the queue after its worker was lost."""

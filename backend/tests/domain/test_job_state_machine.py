@@ -60,3 +60,47 @@ def test_queued_job_cannot_succeed_without_running() -> None:
     with pytest.raises(IllegalTransition, match="cannot go from 'queued' to 'succeeded'"):
         job.succeed()
     assert job.state is JobState.QUEUED
+
+
+ALL_STATES = list(JobState)
+LEGAL = {
+    (JobState.QUEUED, JobState.RUNNING),
+    (JobState.QUEUED, JobState.CANCELLED),
+    (JobState.RUNNING, JobState.SUCCEEDED),
+    (JobState.RUNNING, JobState.FAILED),
+    (JobState.RUNNING, JobState.CANCELLED),
+    (JobState.RUNNING, JobState.QUEUED),
+}
+_MOVES = {
+    JobState.RUNNING: lambda job: job.start(),
+    JobState.SUCCEEDED: lambda job: job.succeed(),
+    JobState.FAILED: lambda job: job.fail("boom"),
+    JobState.CANCELLED: lambda job: job.cancel(),
+    JobState.QUEUED: lambda job: job.requeue(),
+}
+
+
+@pytest.mark.parametrize("source", ALL_STATES, ids=lambda s: s.value)
+@pytest.mark.parametrize("target", ALL_STATES, ids=lambda s: s.value)
+def test_every_transition_is_either_allowed_or_raises(source: JobState, target: JobState) -> None:
+    job = new_job()
+    job.state = source
+    if (source, target) in LEGAL:
+        _MOVES[target](job)
+        assert job.state is target
+    else:
+        with pytest.raises(IllegalTransition):
+            _MOVES[target](job)
+        assert job.state is source
+
+
+def test_duration_is_measured_from_start_to_finish() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    started = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    job = new_job()
+    assert job.duration_seconds is None
+    job.start(started)
+    assert job.duration_seconds is None
+    job.succeed(started + timedelta(seconds=42))
+    assert job.duration_seconds == 42
