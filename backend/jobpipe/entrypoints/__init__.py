@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP API, the worker process, and the one composition root wiring them."""

@@ -1,0 +1,1 @@
+"""The FastAPI application. `create_app` takes its services from outside (see composition)."""

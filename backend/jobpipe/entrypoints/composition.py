@@ -1,0 +1,104 @@
+"""The composition root: the only place that builds adapters and wires them together.
+
+Everything here runs when called, never at import: the API builds its services in its
+lifespan, the worker in `run_worker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from jobpipe.adapters.migrations import run_migrations
+from jobpipe.adapters.postgres_engine import create_postgres_engine, create_session_factory
+from jobpipe.adapters.postgres_unit_of_work import PostgresUnitOfWork
+from jobpipe.adapters.redis_client import create_redis_client
+from jobpipe.adapters.redis_concurrency_limiter import RedisConcurrencyLimiter
+from jobpipe.adapters.redis_job_queue import RedisJobQueue
+from jobpipe.adapters.redis_keys import KeySpace
+from jobpipe.adapters.redis_usage_counter import RedisUsageCounter
+from jobpipe.domain.runner import JobRunner
+from jobpipe.entrypoints.api.app import create_app
+from jobpipe.entrypoints.api.correlation import CorrelationIdLogFilter
+from jobpipe.entrypoints.worker import Worker, default_worker_id
+from jobpipe.service_layer.runners import DeterministicRunner
+from jobpipe.service_layer.services import Services
+from jobpipe.settings import Settings
+
+
+@asynccontextmanager
+async def production_services(
+    settings: Settings, *, runner: JobRunner | None = None
+) -> AsyncIterator[Services]:
+    """Open PostgreSQL and Redis (migrating first if configured), close them on exit."""
+    if settings.run_migrations_on_startup:
+        await run_migrations(settings.database_url, schema=settings.database_schema)
+    engine = create_postgres_engine(settings.database_url, search_path=settings.database_schema)
+    redis = create_redis_client(settings.redis_url)
+    keys = KeySpace(prefix=settings.redis_key_prefix)
+    session_factory = create_session_factory(engine)
+
+    async def ping_postgres() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def ping_redis() -> None:
+        await redis.ping()
+
+    try:
+        yield Services(
+            uow_factory=lambda: PostgresUnitOfWork(session_factory),
+            queue=RedisJobQueue(redis, keys),
+            limiter=RedisConcurrencyLimiter(redis, keys),
+            usage=RedisUsageCounter(redis, keys),
+            runner=runner or DeterministicRunner(),
+            health_checks={"postgres": ping_postgres, "redis": ping_redis},
+        )
+    finally:
+        await redis.aclose()
+        await engine.dispose()
+
+
+def build_app(settings: Settings | None = None) -> FastAPI:
+    """The production app; `uvicorn --factory jobpipe.entrypoints.composition:build_app`."""
+    resolved = settings or Settings()
+    return create_app(lambda: production_services(resolved))
+
+
+def build_worker(services: Services, settings: Settings) -> Worker:
+    return Worker(
+        services,
+        worker_id=settings.worker_id or default_worker_id(),
+        lease_seconds=settings.worker_lease_seconds,
+        poll_seconds=settings.worker_poll_seconds,
+    )
+
+
+async def run_worker(settings: Settings, *, runner: JobRunner | None = None) -> None:
+    """Run one worker until SIGTERM or SIGINT, then finish the current job and exit."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with production_services(settings, runner=runner) as services:
+        await build_worker(services, settings).run(stop)
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(CorrelationIdLogFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s")
+    )
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def worker_main(runner: JobRunner | None = None) -> None:
+    configure_logging()
+    asyncio.run(run_worker(Settings(), runner=runner))
