@@ -1,0 +1,120 @@
+"""The `tiers` linter: one in-process check over every test target, in a single partition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pants.backend.python.subsystems.setup import PythonSetup
+from pants.core.goals.lint import LintResult, LintTargetsRequest
+from pants.core.util_rules.partitions import PartitionerType
+from pants.engine.addresses import Address
+from pants.engine.rules import collect_rules, rule
+from pants.util.logging import LogLevel
+
+from tiers.checks import (
+    check_config,
+    check_file_marks,
+    check_tags,
+    check_unit_dependencies,
+    matches_address,
+)
+from tiers.inputs import (
+    TierFieldSet,
+    read_config_candidates,
+    read_test_sources,
+    resolves_with,
+    transitive_dependencies,
+)
+from tiers.pytest_config import ConfigError, PytestConfig, find_config
+from tiers.subsystem import TiersSubsystem
+from tiers.violations import Code, Violation, render_report
+
+
+class TiersLintRequest(LintTargetsRequest):
+    field_set_type = TierFieldSet
+    tool_subsystem = TiersSubsystem
+    partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
+
+
+def _integration_only_reached(
+    dependencies: tuple[Address, ...], specs: tuple[str, ...]
+) -> list[str]:
+    reached = []
+    for address in dependencies:
+        generator = (
+            address.maybe_convert_to_target_generator().spec
+            if address.is_generated_target
+            else None
+        )
+        if any(matches_address(s, address.spec, generator, address.spec_path) for s in specs):
+            reached.append(address.spec)
+    return reached
+
+
+@rule(desc="Check test tiers", level=LogLevel.DEBUG)
+async def lint_tiers(
+    request: TiersLintRequest.Batch[TierFieldSet, Any],
+    tiers: TiersSubsystem,
+    python_setup: PythonSetup,
+) -> LintResult:
+    vocabulary = tiers.vocabulary
+    field_sets: tuple[TierFieldSet, ...] = request.elements
+    test_paths = [fs.source.file_path for fs in field_sets]
+    sources = await read_test_sources(field_sets)
+    config_files = await read_config_candidates(test_paths)
+    asyncio_resolves = (
+        await resolves_with("pytest-asyncio", field_sets, python_setup)
+        if tiers.require_asyncio_loop_scope
+        else frozenset()
+    )
+
+    violations: list[Violation] = []
+    tier_of: dict[Address, str | None] = {}
+    for fs in field_sets:
+        tier, tag_violations = check_tags(fs.address.spec, fs.tag_values, vocabulary)
+        tier_of[fs.address] = tier
+        violations.extend(tag_violations)
+        path = fs.source.file_path
+        violations.extend(check_file_marks(path, sources.get(path, b""), tier, vocabulary))
+        try:
+            config: PytestConfig | None = find_config(path, config_files)
+        except ConfigError as e:
+            violations.append(
+                Violation(
+                    Code.UNREADABLE_CONFIG,
+                    f"{e.path}:1",
+                    f"the pytest configuration cannot be read: {e.problem}.",
+                    "fix the file's syntax; pytest would fail on it too.",
+                )
+            )
+            continue
+        violations.extend(
+            check_config(
+                config,
+                path,
+                vocabulary,
+                require_strict_markers=tiers.require_strict_markers,
+                require_asyncio_loop_scope=fs.resolve.normalized_value(python_setup)
+                in asyncio_resolves,
+            )
+        )
+
+    unit_tier = vocabulary.tiers[0]
+    if tiers.integration_only:
+        unit_addresses = [a for a, t in tier_of.items() if t == unit_tier]
+        closures = await transitive_dependencies(unit_addresses)
+        for address, dependencies in closures.items():
+            reached = _integration_only_reached(dependencies, tuple(tiers.integration_only))
+            violations.extend(check_unit_dependencies(address.spec, unit_tier, reached, unit_tier))
+
+    report = render_report(violations)
+    return LintResult(
+        exit_code=1 if report else 0,
+        stdout=report,
+        stderr="",
+        linter_name=TiersSubsystem.name,
+    )
+
+
+def rules():
+    return [*collect_rules(), *TiersLintRequest.rules()]

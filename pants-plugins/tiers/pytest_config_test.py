@@ -1,0 +1,81 @@
+import pytest
+
+from tiers.pytest_config import ConfigError, candidate_paths, find_config, parse_config
+
+pytestmark = pytest.mark.unit
+
+PYPROJECT = b"""[project]
+name = "x"
+
+[tool.pytest.ini_options]
+asyncio_default_fixture_loop_scope = "function"
+markers = [
+    "unit: fast",
+    "integration(reason): slow",
+]
+addopts = "-q --strict-markers"
+"""
+
+
+def test_candidates_run_nearest_first_in_pytests_order() -> None:
+    paths = candidate_paths("a/b/test_x.py")
+    assert paths[:3] == ["a/b/pytest.toml", "a/b/.pytest.toml", "a/b/pytest.ini"]
+    assert paths.index("a/b/setup.cfg") < paths.index("a/pytest.ini") < paths.index("pytest.ini")
+    assert paths[-1] == "setup.cfg"
+
+
+def test_pyproject_ini_options() -> None:
+    config = parse_config("a/pyproject.toml", PYPROJECT)
+    assert config is not None
+    assert config.markers == ("unit", "integration")
+    assert config.strict_markers
+    assert config.options["asyncio_default_fixture_loop_scope"] == "function"
+    assert (config.section, config.line) == ("[tool.pytest.ini_options]", 4)
+
+
+def test_pyproject_without_pytest_section_is_skipped_like_pytest_does() -> None:
+    files = {
+        "a/b/pyproject.toml": b"[project]\nname='x'\n",
+        "a/pytest.ini": b"[pytest]\nmarkers =\n  unit: u\n",
+    }
+    config = find_config("a/b/test_x.py", files)
+    assert config is not None and config.path == "a/pytest.ini"
+
+
+def test_empty_pytest_ini_still_wins() -> None:
+    files = {"a/pytest.ini": b"", "pyproject.toml": PYPROJECT}
+    config = find_config("a/test_x.py", files)
+    assert config is not None and config.path == "a/pytest.ini" and config.markers == ()
+
+
+def test_tox_ini_and_setup_cfg_sections() -> None:
+    tox = parse_config("tox.ini", b"[tox]\n[pytest]\naddopts = --strict\nmarkers = unit\n")
+    assert tox is not None and tox.strict_markers and tox.markers == ("unit",)
+    assert parse_config("setup.cfg", b"[metadata]\nname = x\n") is None
+    cfg = parse_config("setup.cfg", b"[tool:pytest]\nstrict_markers = true\n")
+    assert cfg is not None and cfg.strict_markers and cfg.section == "[tool:pytest]"
+
+
+def test_native_toml_config() -> None:
+    config = parse_config(
+        "pytest.toml", b'[pytest]\nmarkers = ["unit: u"]\nstrict_markers = true\n'
+    )
+    assert config is not None and config.markers == ("unit",) and config.strict_markers
+
+
+def test_no_config_at_all() -> None:
+    assert find_config("a/test_x.py", {}) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "problem"),
+    [
+        ("pyproject.toml", b"[tool.pytest.ini_options\n", "not valid TOML"),
+        ("pytest.ini", b"no section header\n", "not a valid INI file"),
+        ("pytest.ini", b"[pytest]\nmarkers = \xff\n", "not valid UTF-8"),
+    ],
+)
+def test_unreadable_config_raises_with_path(path: str, content: bytes, problem: str) -> None:
+    with pytest.raises(ConfigError) as excinfo:
+        parse_config(path, content)
+    assert excinfo.value.path == path and problem in excinfo.value.problem

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import pytest
+from pants.core.goals.lint import LintResult
+from pants.core.util_rules.partitions import Partitions
+from pants.engine.addresses import Address
+from pants.testutil.rule_runner import RuleRunner
+
+from tiers.inputs import TierFieldSet
+from tiers.lint import TiersLintRequest
+from tiers.rules_test_support import GOOD_PYPROJECT, LOCKFILE_WITH_ASYNCIO, new_rule_runner
+
+pytestmark = pytest.mark.unit
+
+UNIT_DEFAULTS = '__defaults__({(python_test, python_tests): dict(tags=["unit"])})\n'
+
+
+@pytest.fixture
+def rule_runner() -> RuleRunner:
+    return new_rule_runner()
+
+
+def clean_repo() -> dict[str, str]:
+    return {
+        "default.lock": LOCKFILE_WITH_ASYNCIO,
+        "pyproject.toml": GOOD_PYPROJECT,
+        "3rdparty/BUILD": 'python_requirement(name="asyncpg", requirements=["asyncpg"])\n',
+        "app/BUILD": "python_sources()\n",
+        "app/domain.py": "X = 1\n",
+        "app/adapters/BUILD": "python_sources()\n",
+        "app/adapters/db.py": "import asyncpg\n",
+        "tests/unit/BUILD": UNIT_DEFAULTS + "python_tests()\n",
+        "tests/unit/test_domain.py": "import pytest\nfrom app.domain import X\n\npytestmark = pytest.mark.unit\n\ndef test(): assert X\n",
+        "tests/integration/BUILD": '__defaults__({(python_test, python_tests): dict(tags=["integration"])})\npython_tests()\n',
+        "tests/integration/test_db.py": "import pytest\nfrom app.adapters import db\n\npytestmark = pytest.mark.integration\n",
+    }
+
+
+def run_lint(
+    rule_runner: RuleRunner, files: dict[str, str], *extra_options: str
+) -> LintResult | None:
+    rule_runner.write_files(files)  # type: ignore[arg-type]
+    if extra_options:
+        rule_runner.set_options(
+            [
+                "--python-enable-resolves",
+                "--python-resolves={'python-default': 'default.lock'}",
+                "--tiers-integration-only=['3rdparty:asyncpg', 'app/adapters::']",
+                "--python-infer-use-rust-parser",
+                *extra_options,
+            ],
+            env_inherit={"PATH", "PYENV_ROOT", "HOME"},
+        )
+    targets = [
+        rule_runner.get_target(Address(d, relative_file_path=f))
+        for path in sorted(files)
+        if path.startswith("tests/") and path.endswith(".py")
+        for d, f in [path.rsplit("/", 1)]
+    ]
+    field_sets = tuple(TierFieldSet.create(t) for t in targets)
+    partitions = rule_runner.request(Partitions, [TiersLintRequest.PartitionRequest(field_sets)])
+    if not partitions:
+        return None
+    (partition,) = partitions
+    return rule_runner.request(
+        LintResult, [TiersLintRequest.Batch("tiers", partition.elements, partition.metadata)]
+    )
+
+
+def test_clean_repo_passes(rule_runner: RuleRunner) -> None:
+    result = run_lint(rule_runner, clean_repo())
+    assert result is not None
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_skip_option(rule_runner: RuleRunner) -> None:
+    files = clean_repo()
+    files["tests/unit/BUILD"] = "python_tests()\n"
+    assert run_lint(rule_runner, files, "--tiers-skip") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"tests/unit/BUILD": "python_tests()\n"},
+            "tests/unit/test_domain.py: TIER001 test target has no tier tag",
+        ),
+        (
+            {"tests/unit/BUILD": 'python_tests(tags=["unit", "integration"])\n'},
+            "tests/unit/test_domain.py: TIER002 test target has 2 tier tags ('integration', 'unit')",
+        ),
+        (
+            {"tests/unit/BUILD": 'python_tests(tags=["unti"])\n'},
+            "tests/unit/test_domain.py: TIER003 tag 'unti' looks like a misspelling of tier 'unit'",
+        ),
+        (
+            {"tests/unit/test_domain.py": "import pytest\npytestmark = pytest.mark.integration\n"},
+            "tests/unit/test_domain.py:2: TIER102 module-level `pytestmark` names tier(s) 'integration' but BUILD says 'unit'",
+        ),
+        (
+            {"tests/unit/test_domain.py": "def test(): pass\n"},
+            "tests/unit/test_domain.py:1: TIER101 module-level `pytestmark` does not carry the BUILD tier 'unit'",
+        ),
+        (
+            {
+                "tests/unit/test_domain.py": "import pytest\npytestmark = pytest.mark.unit\n@pytest.mark.integration\ndef test(): pass\n"
+            },
+            "tests/unit/test_domain.py:3: TIER103 function test is marked 'integration' but the file's tier is 'unit'",
+        ),
+        (
+            {"tests/unit/test_domain.py": "import pytest\npytestmark = marks()\n"},
+            "tests/unit/test_domain.py:2: TIER104 tier markers cannot be determined statically",
+        ),
+        (
+            {"tests/unit/test_domain.py": "def broken(:\n"},
+            "tests/unit/test_domain.py:1: TIER105 cannot read the file's markers: it is does not parse",
+        ),
+        (
+            {"pyproject.toml": GOOD_PYPROJECT.replace('"integration: slow"', "")},
+            "pyproject.toml:1: TIER202 [tool.pytest.ini_options] does not register the tier marker 'integration'",
+        ),
+        (
+            {
+                "pyproject.toml": GOOD_PYPROJECT.replace(
+                    '"unit: fast", ', '"unit: fast", "e2e: x", '
+                )
+            },
+            "pyproject.toml:1: TIER203 [tool.pytest.ini_options] registers 'e2e', which looks like a tier",
+        ),
+        (
+            {"pyproject.toml": GOOD_PYPROJECT.replace('addopts = "--strict-markers"', "")},
+            "pyproject.toml:1: TIER204 [tool.pytest.ini_options] does not enable strict markers",
+        ),
+        (
+            {
+                "pyproject.toml": GOOD_PYPROJECT.replace(
+                    'asyncio_default_fixture_loop_scope = "function"', ""
+                )
+            },
+            "pyproject.toml:1: TIER205 [tool.pytest.ini_options] leaves `asyncio_default_fixture_loop_scope` unset",
+        ),
+        (
+            {"pyproject.toml": "[tool.pytest.ini_options\n"},
+            "pyproject.toml:1: TIER206 the pytest configuration cannot be read: not valid TOML",
+        ),
+        (
+            {
+                "tests/unit/test_domain.py": "import pytest\nfrom app.adapters.db import x\npytestmark = pytest.mark.unit\n"
+            },
+            "tests/unit/test_domain.py: TIER301 'unit' test depends (transitively) on integration-only 3rdparty:asyncpg.",
+        ),
+    ],
+)
+def test_each_violation(rule_runner: RuleRunner, change: dict[str, str], expected: str) -> None:
+    result = run_lint(rule_runner, {**clean_repo(), **change})
+    assert result is not None
+    assert result.exit_code == 1
+    assert expected in result.stdout, result.stdout
+    assert "fix:" in result.stdout
+
+
+def test_no_pytest_config(rule_runner: RuleRunner) -> None:
+    files = clean_repo()
+    del files["pyproject.toml"]
+    result = run_lint(rule_runner, files)
+    assert result is not None and "TIER201" in result.stdout
+
+
+def test_asyncio_scope_not_required_without_pytest_asyncio(rule_runner: RuleRunner) -> None:
+    files = {**clean_repo(), "default.lock": '{"locked_resolves": []}'}
+    files["pyproject.toml"] = GOOD_PYPROJECT.replace(
+        'asyncio_default_fixture_loop_scope = "function"', ""
+    )
+    result = run_lint(rule_runner, files)
+    assert result is not None and result.exit_code == 0, result.stdout
+
+
+def test_several_targets_at_once_are_sorted_and_deterministic(rule_runner: RuleRunner) -> None:
+    files = {
+        **clean_repo(),
+        "tests/unit/BUILD": "python_tests()\n",
+        "tests/unit/test_b.py": "def test(): pass\n",
+        "tests/integration/test_db.py": "import pytest\npytestmark = pytest.mark.unit\n",
+    }
+    first = run_lint(rule_runner, files)
+    assert first is not None
+    locations = [
+        line.split(": ")[0] for line in first.stdout.splitlines() if line.startswith("tests/")
+    ]
+    assert locations == [
+        "tests/integration/test_db.py:2",
+        "tests/unit/test_b.py",
+        "tests/unit/test_domain.py",
+    ]
+    assert first.stdout.rstrip().endswith("3 tier violation(s).")
+    second = run_lint(rule_runner, files)
+    assert second is not None and second.stdout == first.stdout

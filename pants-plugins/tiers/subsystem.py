@@ -1,0 +1,73 @@
+"""`[tiers]` in pants.toml: the one place the tier vocabulary and its requirements live.
+
+The same scope is the `tiers` goal (the report), the `tiers` linter (`--tiers-skip`) and fixer.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pants.engine.goal import GoalSubsystem
+from pants.option.option_types import BoolOption, EnumOption, SkipOption, StrListOption
+from pants.util.strutil import softwrap
+
+from tiers.checks import TierVocabulary
+
+
+class ReportFormat(Enum):
+    text = "text"
+    json = "json"
+
+
+class TiersSubsystem(GoalSubsystem):
+    name = "tiers"
+    help = softwrap(
+        """
+        Test tiers: every test target carries exactly one tier tag, and its pytest markers and
+        configuration agree. `pants tiers ::` reports targets and files per tier; `pants lint`
+        enforces the rules; `pants fix` writes each file's module-level `pytestmark`.
+        """
+    )
+
+    names = StrListOption(
+        default=["unit", "integration"],
+        help="The tiers, in order. The first is the hermetic one (see `integration_only`).",
+    )
+    tier_like_markers = StrListOption(
+        default=["e2e", "end_to_end", "functional", "system", "acceptance", "component"],
+        help=softwrap(
+            """
+            Marker names that denote a tier. A pytest configuration that registers one that is
+            not in `names` is reported, as is one that looks like a misspelt tier.
+            """
+        ),
+    )
+    integration_only = StrListOption(
+        default=[],
+        help=softwrap(
+            """
+            Targets that tests of the first tier must not reach through their transitive
+            dependencies: addresses (`3rdparty/python:default#asyncpg`,
+            `src/app/db.py`), generators (`src/app:lib`), directories (`src/app/adapters`) or
+            recursive specs (`src/app/adapters::`).
+            """
+        ),
+    )
+    require_strict_markers = BoolOption(
+        default=True, help="Require --strict-markers in the pytest configuration."
+    )
+    require_asyncio_loop_scope = BoolOption(
+        default=True,
+        help=softwrap(
+            """
+            Require `asyncio_default_fixture_loop_scope` in the pytest configuration of tests
+            whose resolve contains pytest-asyncio.
+            """
+        ),
+    )
+    format = EnumOption(default=ReportFormat.text, help="Output format of the `tiers` report.")
+    skip = SkipOption("lint", "fix")
+
+    @property
+    def vocabulary(self) -> TierVocabulary:
+        return TierVocabulary(tuple(self.names), tuple(w.lower() for w in self.tier_like_markers))
