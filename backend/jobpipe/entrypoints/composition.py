@@ -26,7 +26,7 @@ from jobpipe.adapters.redis_usage_counter import RedisUsageCounter
 from jobpipe.domain.runner import JobRunner
 from jobpipe.entrypoints.api.app import create_app
 from jobpipe.entrypoints.api.correlation import CorrelationIdLogFilter
-from jobpipe.entrypoints.worker import Worker, default_worker_id
+from jobpipe.entrypoints.worker_loop import Worker, default_worker_id
 from jobpipe.service_layer.runners import DeterministicRunner
 from jobpipe.service_layer.services import Services
 from jobpipe.settings import Settings

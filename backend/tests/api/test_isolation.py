@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from jobpipe.domain.usage_policy import Plan
-from jobpipe.entrypoints.worker import Worker
+from jobpipe.entrypoints.worker_loop import Worker
 from tests.api.conftest import bearer
 from tests.fakes import FakeWorld
 

@@ -5,7 +5,7 @@ import pytest
 
 from jobpipe.domain.feature_flags import FeatureFlags, Flag, FlagRule
 from jobpipe.domain.usage_policy import Plan
-from jobpipe.entrypoints.worker import Worker
+from jobpipe.entrypoints.worker_loop import Worker
 from tests.api.conftest import api_client, bearer
 from tests.fakes import FakeWorld, make_world
 

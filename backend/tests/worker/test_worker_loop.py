@@ -6,7 +6,7 @@ import pytest
 
 from jobpipe.domain.jobs import Job, JobState
 from jobpipe.domain.usage_policy import Plan
-from jobpipe.entrypoints.worker import Worker
+from jobpipe.entrypoints.worker_loop import Worker
 from jobpipe.service_layer.jobs import submit_job
 from jobpipe.service_layer.run_job import RunOutcome
 from tests.fakes import FakeRunner, FakeWorld

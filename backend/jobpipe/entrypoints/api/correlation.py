@@ -8,8 +8,9 @@ import re
 import uuid
 from contextvars import ContextVar
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+# Starlette ships with FastAPI (it is not a requirement of its own, so Pants cannot map it).
+from starlette.datastructures import MutableHeaders  # pants: no-infer-dep
+from starlette.types import ASGIApp, Message, Receive, Scope, Send  # pants: no-infer-dep
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _VALID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
