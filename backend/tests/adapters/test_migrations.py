@@ -81,14 +81,22 @@ async def test_downgrade_removes_everything_and_upgrade_restores_it(
     assert await inspect_schema(base_settings, pg_schema, tables) >= TABLES
 
 
-async def test_migrations_stay_inside_their_schema(base_settings: Settings, pg_schema: str) -> None:
-    def tables_elsewhere(conn: Connection) -> int:
-        return conn.execute(
-            text(
-                "SELECT count(*) FROM pg_tables WHERE tablename = 'artifacts' AND schemaname = :s"
-            ),
-            {"s": pg_schema},
-        ).scalar_one()
+async def test_migrations_stay_inside_their_schema(
+    base_settings: Settings, empty_schema: str
+) -> None:
+    public_before = await inspect_schema(base_settings, "public", tables)
+    await run_migrations(base_settings.database_url, schema=empty_schema)
+    assert await inspect_schema(base_settings, "public", tables) == public_before
+    assert await inspect_schema(base_settings, empty_schema, tables) >= TABLES
 
-    assert await inspect_schema(base_settings, "public", tables_elsewhere) == 1
-    assert "artifacts" not in await inspect_schema(base_settings, "public", tables)
+
+async def test_a_missing_schema_is_created(base_settings: Settings, empty_schema: str) -> None:
+    nested = f"{empty_schema}_new"
+    try:
+        await run_migrations(base_settings.database_url, schema=nested)
+        assert await inspect_schema(base_settings, nested, tables) >= TABLES
+    finally:
+        engine = create_postgres_engine(base_settings.database_url)
+        async with engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{nested}" CASCADE'))
+        await engine.dispose()

@@ -33,6 +33,10 @@ async def _run(database_url: str, schema: str | None, upgrade: bool, revision: s
             # API and worker may start together: serialise migrations of one schema.
             lock_name = f"jobpipe-migrations:{schema or 'public'}"
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": lock_name})
+            if schema is not None:
+                if '"' in schema:
+                    raise ValueError(f"unsafe schema name {schema!r}")
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
 
             def migrate(sync_conn: Connection) -> None:
                 config = alembic_config(sync_conn)
