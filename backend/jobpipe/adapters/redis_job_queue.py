@@ -31,14 +31,16 @@ local function now_ms()
 end
 """
 
-# KEYS: queue, payloads, leases, lease_owners, lease_scores. ARGV: worker id, lease ms.
-# Jobs removed from the payloads hash (cancelled) are skipped, not handed out.
+# KEYS: queue, payloads, leases, lease_owners, lease_scores, wakeups. ARGV: worker id, lease ms.
+# Jobs removed from the payloads hash (cancelled) are skipped, not handed out. An empty queue
+# clears the wake-up hints: they are all stale, and a later enqueue pushes a fresh one.
 _POP_LUA = (
     _NOW_MS_LUA
     + """
 while true do
   local popped = redis.call('ZPOPMIN', KEYS[1])
   if #popped == 0 then
+    redis.call('DEL', KEYS[6])
     return false
   end
   local job_id, score = popped[1], popped[2]
@@ -143,6 +145,7 @@ class RedisJobQueue:
                     self._keys.leases,
                     self._keys.lease_owners,
                     self._keys.lease_scores,
+                    self._keys.wakeups,
                 ],
                 args=[worker_id, int(lease_seconds * 1000)],
             )

@@ -22,6 +22,11 @@ async def create_project(uow: UnitOfWork, user: User, name: str) -> Project:
     return project
 
 
+async def list_projects(uow: UnitOfWork, user: User) -> list[Project]:
+    async with uow:
+        return await uow.projects.list_for_owner(user.id)
+
+
 async def get_project(uow: UnitOfWork, user: User, project_id: uuid.UUID) -> Project:
     async with uow:
         project = await uow.projects.get(user.id, project_id)

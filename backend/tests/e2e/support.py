@@ -27,7 +27,6 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
         {
             "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
             "JOBPIPE_DATABASE_URL": settings.database_url,
-            "JOBPIPE_DATABASE_SCHEMA": settings.database_schema or "",
             "JOBPIPE_REDIS_URL": settings.redis_url,
             "JOBPIPE_REDIS_KEY_PREFIX": settings.redis_key_prefix,
             "JOBPIPE_RUN_MIGRATIONS_ON_STARTUP": str(settings.run_migrations_on_startup).lower(),
@@ -35,6 +34,8 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
             "JOBPIPE_WORKER_POLL_SECONDS": str(settings.worker_poll_seconds),
         }
     )
+    if settings.database_schema is not None:
+        env["JOBPIPE_DATABASE_SCHEMA"] = settings.database_schema
     env.update(extra)
     return env
 

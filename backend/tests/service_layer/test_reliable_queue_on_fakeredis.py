@@ -97,3 +97,14 @@ async def test_pop_waits_for_an_enqueue_up_to_its_timeout(queue: RedisJobQueue) 
     assert await queue.pop("w", lease_seconds=5, timeout=2) == job
     await producer
     assert await queue.pop("w", lease_seconds=5, timeout=0.05) is None
+
+
+async def test_stale_wakeups_are_cleared_by_an_empty_pop(queue: RedisJobQueue) -> None:
+    """Hints left by jobs nobody waited for must not make a later blocking pop spin."""
+    for _ in range(5):
+        await queue.enqueue(message())
+    for _ in range(5):
+        await queue.pop("w", lease_seconds=5)
+    assert await queue.pop("w", lease_seconds=5) is None
+    redis = queue._redis  # the hint list is an implementation detail, checked directly here
+    assert await redis.llen(KeySpace(prefix="unit").wakeups) == 0

@@ -32,8 +32,7 @@ async def create_project(body: ProjectCreate, user: UserDep, services: ServicesD
 
 @router.get("")
 async def list_projects(user: UserDep, services: ServicesDep) -> list[ProjectOut]:
-    async with services.uow_factory() as uow:
-        projects = await uow.projects.list_for_owner(user.id)
+    projects = await project_cases.list_projects(services.uow_factory(), user)
     return [ProjectOut.of(project) for project in projects]
 
 
