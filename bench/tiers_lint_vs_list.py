@@ -1,0 +1,134 @@
+"""Benchmark: `pants lint --only=tiers ::` against `pants list ::` on a generated repository.
+
+Generates a repository of N test files (default 2,000) in 100 directories, each directory a
+tier by `__defaults__`, every file with its `pytestmark` and an import of a shared library (so
+the integration-only dependency check has a graph to walk), with the tiers plugin of this
+repository. Then times both commands side by side, each the median of several cold runs
+(`--no-pantsd`, so nothing is memoized in memory), and prints both times and the ratio.
+
+Usage: python3 bench/tiers_lint_vs_list.py [--files 2000] [--runs 3] [--keep DIR]
+Target (issue 4): the ratio stays within 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PANTS_VERSION = "2.17.1"
+
+
+def pants_executable() -> Path:
+    """The Pants that ./pants provisioned (provisioning it first if needed)."""
+    cache = Path(
+        os.environ.get("PANTS_LAUNCHER_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tiered-pants-launcher"
+    )
+    executable = cache / f"pants-{PANTS_VERSION}-py3.9" / "bin" / "pants"
+    if not executable.exists():
+        subprocess.run([str(REPO_ROOT / "pants"), "--no-pantsd", "--version"], check=True)
+    return executable
+
+
+def generate(root: Path, files: int) -> None:
+    (root / "pants.toml").write_text(
+        f"""[GLOBAL]
+pants_version = "{PANTS_VERSION}"
+pythonpath = ["{REPO_ROOT / 'pants-plugins'}"]
+backend_packages = ["pants.backend.python", "tiers"]
+ignore_warnings = ["DEPRECATED: Running Pants in an external Python interpreter"]
+
+[python]
+interpreter_constraints = ["CPython==3.11.*"]
+
+[python-infer]
+use_rust_parser = true
+
+[tiers]
+names = ["unit", "integration"]
+integration_only = ["lib/db.py"]
+
+[anonymous-telemetry]
+enabled = false
+"""
+    )
+    (root / "BUILD").write_text("")
+    (root / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nmarkers = ["unit: u", "integration: i"]\n'
+        'addopts = "--strict-markers"\n'
+    )
+    # pytest as a requirement, as in any real repository (else every file warns: unowned import).
+    (root / "3rdparty").mkdir()
+    (root / "3rdparty" / "BUILD").write_text('python_requirement(name="pytest", requirements=["pytest"])\n')
+    lib = root / "lib"
+    lib.mkdir()
+    (lib / "BUILD").write_text("python_sources()\n")
+    (lib / "__init__.py").write_text("")
+    (lib / "domain.py").write_text("VALUE = 1\n")
+    (lib / "db.py").write_text("from lib.domain import VALUE\n")
+    per_dir = 20
+    for d in range((files + per_dir - 1) // per_dir):
+        tier = "integration" if d % 5 == 0 else "unit"
+        directory = root / "tests" / f"pkg{d:03d}"
+        directory.mkdir(parents=True)
+        (directory / "BUILD").write_text(
+            f'__defaults__({{(python_test, python_tests): dict(tags=["{tier}"])}})\npython_tests()\n'
+        )
+        imported = "lib.db" if tier == "integration" else "lib.domain"
+        for f in range(min(per_dir, files - d * per_dir)):
+            (directory / f"test_{f:02d}.py").write_text(
+                f"import pytest\n\nimport {imported}\n\npytestmark = pytest.mark.{tier}\n\n\n"
+                "def test_it():\n    assert True\n"
+            )
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+
+
+def time_command(pants: Path, root: Path, args: list[str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(
+            [str(pants), "--no-pantsd", *args], cwd=root, capture_output=True, text=True
+        )
+        samples.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            sys.exit(f"`pants {' '.join(args)}` failed:\n{result.stdout}\n{result.stderr}")
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="generate here and keep it")
+    args = parser.parse_args()
+
+    pants = pants_executable()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="tiers-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        generate(root, args.files)
+        # One unmeasured run of each warms the on-disk caches both commands share.
+        time_command(pants, root, ["list", "::"], 1)
+        time_command(pants, root, ["lint", "--only=tiers", "::"], 1)
+        list_s = time_command(pants, root, ["list", "::"], args.runs)
+        lint_s = time_command(pants, root, ["lint", "--only=tiers", "::"], args.runs)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"test files:                 {args.files}")
+    print(f"pants list ::               {list_s:6.2f} s (median of {args.runs})")
+    print(f"pants lint --only=tiers ::  {lint_s:6.2f} s (median of {args.runs})")
+    print(f"ratio lint/list:            {lint_s / list_s:6.2f}x (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
