@@ -4,10 +4,15 @@
 Each test gets its own PostgreSQL schema (migrated with the real Alembic migrations) and its
 own Redis key prefix, and removes both afterwards, so tests running in parallel processes never
 see each other's data. Integration conftest files import these fixtures.
+
+Names carry their creation time, so that what a killed test run could not remove is swept by
+later runs once it is clearly abandoned (an hour old), never while its run may still be going.
 """
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -23,6 +28,18 @@ from jobpipe.adapters.redis_client import create_redis_client
 from jobpipe.adapters.redis_keys import KeySpace
 from jobpipe.settings import Settings
 
+ABANDONED_AFTER_SECONDS = 3600
+_SCHEMA_NAME = re.compile(r"^test_(\d+)_[0-9a-f]+$")
+_PREFIX_NAME = re.compile(rb"^test:(\d+):[0-9a-f]+:")
+
+
+def _unique_suffix() -> str:
+    return f"{int(time.time())}_{uuid.uuid4().hex[:16]}"
+
+
+def _abandoned(created: bytes | str) -> bool:
+    return time.time() - int(created) > ABANDONED_AFTER_SECONDS
+
 
 @pytest.fixture
 def base_settings() -> Settings:
@@ -32,10 +49,15 @@ def base_settings() -> Settings:
 @pytest.fixture
 async def empty_schema(base_settings: Settings) -> AsyncIterator[str]:
     """A fresh, empty schema, dropped with everything in it afterwards."""
-    schema = f"test_{uuid.uuid4().hex}"
+    schema = f"test_{_unique_suffix()}"
     admin = create_postgres_engine(base_settings.database_url)
     try:
         async with admin.begin() as conn:
+            names = await conn.scalars(text("SELECT nspname FROM pg_namespace"))
+            for name in names.all():
+                match = _SCHEMA_NAME.match(name)
+                if match and _abandoned(match.group(1)):
+                    await conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
             await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         yield schema
     finally:
@@ -85,7 +107,14 @@ async def redis_client(base_settings: Settings) -> AsyncIterator[Redis]:
 
 @pytest.fixture
 async def keys(redis_client: Redis) -> AsyncIterator[KeySpace]:
-    keyspace = KeySpace(prefix=f"test:{uuid.uuid4().hex}")
+    abandoned = [
+        key
+        async for key in redis_client.scan_iter(match="test:*", count=1000)
+        if (match := _PREFIX_NAME.match(key)) and _abandoned(match.group(1))
+    ]
+    if abandoned:
+        await redis_client.delete(*abandoned)
+    keyspace = KeySpace(prefix=f"test:{_unique_suffix().replace('_', ':')}")
     yield keyspace
     stale = [key async for key in redis_client.scan_iter(match=f"{keyspace.prefix}:*")]
     if stale:
