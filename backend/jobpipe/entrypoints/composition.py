@@ -71,6 +71,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     return create_app(lambda: production_services(resolved))
 
 
+log = logging.getLogger(__name__)
+
+
 def build_worker(services: Services, settings: Settings) -> Worker:
     return Worker(
         services,
@@ -87,7 +90,10 @@ async def run_worker(settings: Settings, *, runner: JobRunner | None = None) -> 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with production_services(settings, runner=runner) as services:
-        await build_worker(services, settings).run(stop)
+        worker = build_worker(services, settings)
+        # Operators and tests wait for this line: from here on, SIGTERM is a graceful stop.
+        log.info("worker %s ready", worker.worker_id)
+        await worker.run(stop)
 
 
 def configure_logging() -> None:

@@ -55,7 +55,22 @@ def running(module: str, env: dict[str, str], log_path: Path) -> Iterator[subpro
             process.wait(timeout=10)
 
 
-def stop_gracefully(process: subprocess.Popen, timeout: float = 15) -> int:
+def wait_for_log(log_path: Path, text: str, timeout: float = 30) -> None:
+    """Block until `text` appears in a process's log (e.g. its readiness line)."""
+    deadline = time.monotonic() + timeout
+    while text not in log_path.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not in {log_path} after {timeout} s")
+        time.sleep(0.05)
+
+
+def stop_gracefully(
+    process: subprocess.Popen, timeout: float = 15, *, ready: tuple[Path, str] | None = None
+) -> int:
+    """SIGTERM the process and return its exit code. With `ready=(log, text)`, first wait for
+    the readiness line, so the signal never lands before its handler is installed."""
+    if ready is not None:
+        wait_for_log(*ready)
     process.send_signal(signal.SIGTERM)
     return process.wait(timeout=timeout)
 

@@ -80,7 +80,9 @@ async def test_killed_worker_job_completes_exactly_once(
             stored_job, lambda j: j.state.is_terminal, timeout=45, what="job to finish"
         )
         await eventually(queue.leased, lambda leased: leased == {}, timeout=10, what="ack")
-        assert stop_gracefully(rescuer) == 0
+        assert (
+            stop_gracefully(rescuer, ready=(tmp_path / "rescuer.log", "worker rescuer ready")) == 0
+        )
 
     assert (finished.state, finished.attempts) == (JobState.SUCCEEDED, 2)
     assert (gate / "started-2").exists()

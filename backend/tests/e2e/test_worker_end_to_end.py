@@ -74,8 +74,8 @@ async def test_two_workers_share_the_queue_and_run_each_job_once(
             what="all jobs to finish",
         )
         await eventually(queue.leased, lambda leased: leased == {}, timeout=10, what="acks")
-        assert stop_gracefully(first) == 0
-        assert stop_gracefully(second) == 0
+        assert stop_gracefully(first, ready=(tmp_path / "1.log", "worker w1 ready")) == 0
+        assert stop_gracefully(second, ready=(tmp_path / "2.log", "worker w2 ready")) == 0
 
     assert [(j.state, j.attempts) for j in done] == [(JobState.SUCCEEDED, 1)] * 8
     async with uow_factory() as uow:
@@ -115,7 +115,7 @@ async def test_a_job_cancelled_before_pickup_is_never_run(
             timeout=30,
             what="the other job",
         )
-        assert stop_gracefully(process) == 0
+        assert stop_gracefully(process, ready=(tmp_path / "w.log", "worker w ready")) == 0
     assert final[jobs[0].id] is JobState.CANCELLED
     async with uow_factory() as uow:
         assert await uow.artifacts.list_for_job(user.id, jobs[0].id) == []
