@@ -6,15 +6,22 @@ Shared by the linter and the report so that both see the repository the same way
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from pants.backend.python.subsystems.setup import PythonSetup
 from pants.backend.python.target_types import PythonResolveField, PythonTestSourceField
-from pants.engine.addresses import Address
+from pants.engine.addresses import Address, Addresses
 from pants.engine.fs import DigestContents, PathGlobs
 from pants.engine.rules import Get, MultiGet
-from pants.engine.target import FieldSet, Tags, TransitiveTargets, TransitiveTargetsRequest
+from pants.engine.target import (
+    Dependencies,
+    DependenciesRequest,
+    FieldSet,
+    Tags,
+    TransitiveTargets,
+    TransitiveTargetsRequest,
+)
 from pants.util.frozendict import FrozenDict
 
 from tiers.pytest_config import candidate_paths
@@ -78,14 +85,29 @@ async def resolves_with(
     )
 
 
-async def transitive_dependencies(
-    addresses: Iterable[Address],
-) -> Mapping[Address, tuple[Address, ...]]:
-    roots = sorted(set(addresses))
-    closures = await MultiGet(
-        Get(TransitiveTargets, TransitiveTargetsRequest([address])) for address in roots
-    )
-    return {
-        root: tuple(t.address for t in closure.dependencies)
-        for root, closure in zip(roots, closures)
-    }
+async def reachable_matching(
+    roots: Iterable[Address], matches: Callable[[Address], bool]
+) -> Mapping[Address, frozenset[Address]]:
+    """For each root, the addresses in its transitive dependencies for which `matches` holds.
+
+    One closure for all roots, then a plain walk over its edges in memory: cheaper than one
+    `TransitiveTargets` per root when thousands of tests share their dependencies.
+    """
+    roots = sorted(set(roots))
+    closure = await Get(TransitiveTargets, TransitiveTargetsRequest(roots))
+    targets = [t for t in closure.closure if t.has_field(Dependencies)]
+    direct = await MultiGet(Get(Addresses, DependenciesRequest(t[Dependencies])) for t in targets)
+    edges = {t.address: tuple(deps) for t, deps in zip(targets, direct)}
+
+    def reach(root: Address) -> frozenset[Address]:
+        seen, stack, found = {root}, [root], set()
+        while stack:
+            for dependency in edges.get(stack.pop(), ()):
+                if dependency not in seen:  # cycles are legal in Pants
+                    seen.add(dependency)
+                    stack.append(dependency)
+                    if matches(dependency):
+                        found.add(dependency)
+        return frozenset(found)
+
+    return {root: reach(root) for root in roots}

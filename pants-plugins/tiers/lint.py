@@ -20,10 +20,10 @@ from tiers.checks import (
 )
 from tiers.inputs import (
     TierFieldSet,
+    reachable_matching,
     read_config_candidates,
     read_test_sources,
     resolves_with,
-    transitive_dependencies,
 )
 from tiers.pytest_config import ConfigError, PytestConfig, find_config
 from tiers.subsystem import TiersSubsystem
@@ -36,19 +36,11 @@ class TiersLintRequest(LintTargetsRequest):
     partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
 
 
-def _integration_only_reached(
-    dependencies: tuple[Address, ...], specs: tuple[str, ...]
-) -> list[str]:
-    reached = []
-    for address in dependencies:
-        generator = (
-            address.maybe_convert_to_target_generator().spec
-            if address.is_generated_target
-            else None
-        )
-        if any(matches_address(s, address.spec, generator, address.spec_path) for s in specs):
-            reached.append(address.spec)
-    return reached
+def _is_integration_only(address: Address, specs: tuple[str, ...]) -> bool:
+    generator = (
+        address.maybe_convert_to_target_generator().spec if address.is_generated_target else None
+    )
+    return any(matches_address(s, address.spec, generator, address.spec_path) for s in specs)
 
 
 @rule(desc="Check test tiers", level=LogLevel.DEBUG)
@@ -101,11 +93,16 @@ async def lint_tiers(
 
     unit_tier = vocabulary.tiers[0]
     if tiers.integration_only:
-        unit_addresses = [a for a, t in tier_of.items() if t == unit_tier]
-        closures = await transitive_dependencies(unit_addresses)
-        for address, dependencies in closures.items():
-            reached = _integration_only_reached(dependencies, tuple(tiers.integration_only))
-            violations.extend(check_unit_dependencies(address.spec, unit_tier, reached, unit_tier))
+        specs = tuple(tiers.integration_only)
+        reached = await reachable_matching(
+            (a for a, t in tier_of.items() if t == unit_tier),
+            lambda address: _is_integration_only(address, specs),
+        )
+        for address, found in reached.items():
+            spec_list = [a.spec for a in found]
+            violations.extend(
+                check_unit_dependencies(address.spec, unit_tier, spec_list, unit_tier)
+            )
 
     report = render_report(violations)
     return LintResult(
