@@ -248,3 +248,32 @@ def check_unit_dependencies(
         )
         for dependency in sorted(set(reached))
     ]
+
+
+def check_batches(configs_by_tag: dict[str, dict[str, str]]) -> list[Violation]:
+    """Tests that share a `batch_compatibility_tag` run in one pytest process, and pytest then
+    reads one configuration for all of them (the first file's), so the others silently lose
+    their markers and options.
+
+    `configs_by_tag`: tag -> {target address: path of the pytest configuration it uses}.
+    """
+    violations = []
+    for tag, configs in sorted(configs_by_tag.items()):
+        by_config: dict[str, list[str]] = {}
+        for address, config in sorted(configs.items()):
+            by_config.setdefault(config, []).append(address)
+        if len(by_config) < 2:
+            continue
+        listing = "; ".join(f"{c} ({len(a)} target(s))" for c, a in sorted(by_config.items()))
+        for config, addresses in sorted(by_config.items()):
+            violations.append(
+                Violation(
+                    Code.BATCH_MIXES_CONFIGS,
+                    addresses[0],
+                    f"batch_compatibility_tag {tag!r} puts tests with different pytest "
+                    f"configurations in one pytest process ({listing}); pytest reads only one "
+                    "of them, so the other tests run without their markers and options.",
+                    f"use a batch_compatibility_tag unique to {config}.",
+                )
+            )
+    return violations

@@ -2,6 +2,7 @@ import pytest
 
 from tiers.checks import (
     TierVocabulary,
+    check_batches,
     check_config,
     check_file_marks,
     check_tags,
@@ -215,3 +216,17 @@ def test_report_is_sorted_by_location_then_line_and_deduplicated() -> None:
     ]
     assert report.rstrip().endswith("3 tier violation(s).")
     assert render_report([]) == ""
+
+
+def test_batches_that_mix_configurations_are_reported_once_per_configuration() -> None:
+    violations = check_batches(
+        {
+            "unit": {"a:t": "a/pyproject.toml", "b:t": "b/pytest.ini", "a:u": "a/pyproject.toml"},
+            "same": {"c:t": "c/pytest.ini", "c:u": "c/pytest.ini"},
+        }
+    )
+    assert [(v.code, v.location) for v in violations] == [
+        (Code.BATCH_MIXES_CONFIGS, "a:t"),
+        (Code.BATCH_MIXES_CONFIGS, "b:t"),
+    ]
+    assert "a/pyproject.toml (2 target(s)); b/pytest.ini (1 target(s))" in violations[0].problem

@@ -10,7 +10,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from pants.backend.python.subsystems.setup import PythonSetup
-from pants.backend.python.target_types import PythonResolveField, PythonTestSourceField
+from pants.backend.python.target_types import (
+    PythonResolveField,
+    PythonTestsBatchCompatibilityTagField,
+    PythonTestSourceField,
+)
 from pants.engine.addresses import Address, Addresses
 from pants.engine.fs import DigestContents, PathGlobs
 from pants.engine.rules import Get, MultiGet
@@ -34,6 +38,7 @@ class TierFieldSet(FieldSet):
     source: PythonTestSourceField
     tags: Tags
     resolve: PythonResolveField
+    batch_tag: PythonTestsBatchCompatibilityTagField
 
     @property
     def tag_values(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from pants.engine.rules import collect_rules, rule
 from pants.util.logging import LogLevel
 
 from tiers.checks import (
+    check_batches,
     check_config,
     check_file_marks,
     check_tags,
@@ -62,6 +63,7 @@ async def lint_tiers(
 
     violations: list[Violation] = []
     tier_of: dict[Address, str | None] = {}
+    configs_by_tag: dict[str, dict[str, str]] = {}
     for fs in field_sets:
         tier, tag_violations = check_tags(fs.address.spec, fs.tag_values, vocabulary)
         tier_of[fs.address] = tier
@@ -80,6 +82,8 @@ async def lint_tiers(
                 )
             )
             continue
+        if fs.batch_tag.value and config is not None:
+            configs_by_tag.setdefault(fs.batch_tag.value, {})[fs.address.spec] = config.path
         violations.extend(
             check_config(
                 config,
@@ -90,6 +94,8 @@ async def lint_tiers(
                 in asyncio_resolves,
             )
         )
+
+    violations.extend(check_batches(configs_by_tag))
 
     unit_tier = vocabulary.tiers[0]
     if tiers.integration_only:

@@ -141,6 +141,14 @@ def test_skip_option(rule_runner: RuleRunner) -> None:
             "pyproject.toml:1: TIER205 [tool.pytest.ini_options] leaves `asyncio_default_fixture_loop_scope` unset",
         ),
         (
+            {
+                "tests/unit/BUILD": 'python_tests(tags=["unit"], batch_compatibility_tag="b")\n',
+                "tests/integration/BUILD": 'python_tests(tags=["integration"], batch_compatibility_tag="b")\n',
+                "tests/integration/pytest.ini": "[pytest]\nmarkers =\n  unit: u\n  integration: i\naddopts = --strict-markers\nasyncio_default_fixture_loop_scope = function\n",
+            },
+            "tests/integration/test_db.py: TIER207 batch_compatibility_tag 'b' puts tests with different pytest configurations in one pytest process",
+        ),
+        (
             {"pyproject.toml": "[tool.pytest.ini_options\n"},
             "pyproject.toml:1: TIER206 the pytest configuration cannot be read: not valid TOML",
         ),
