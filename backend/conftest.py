@@ -1,8 +1,13 @@
-"""pytest plugin: every collected test carries exactly one tier marker.
+"""pytest plugin: every collected test carries exactly one tier marker, and the first
+(hermetic) tier cannot touch the network.
 
 This makes plain `pytest` (and `pytest -m unit`) enforce the rule that `pants lint` enforces
 with BUILD tags, so a test can never fall outside every tier or sit in two. The tiers are read
 from `[tiers].names` in the repository's pants.toml, the one place they are declared.
+
+Tests of the first tier get pytest-socket's `disable_socket` mark (unix sockets stay allowed,
+see `--allow-unix-socket` in pyproject.toml, for the asyncio event loop); a test that still
+opens a network socket fails with a message that names it and says where it belongs.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from pytest_socket import SocketBlockedError, SocketConnectBlockedError
 
 
 def _tier_names(start: Path) -> tuple[str, ...]:
@@ -35,6 +41,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     problems = []
     for item in items:
         found = sorted({mark.name for mark in item.iter_markers() if mark.name in tiers})
+        if found == [tiers[0]]:
+            item.add_marker(pytest.mark.disable_socket)
         if len(found) != 1:
             what = "no tier marker" if not found else f"several tier markers ({', '.join(found)})"
             problems.append(f"  {item.nodeid}: {what}")
@@ -45,4 +53,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             + "\n".join(problems)
             + "\nFix: set the module-level `pytestmark = pytest.mark.<tier>` to the tier in the "
             "directory's BUILD file (`./pants fix ::` writes it), and drop contradicting marks."
+        )
+
+
+def _blocked_socket(excinfo: pytest.ExceptionInfo[BaseException] | None) -> bool:
+    """Whether the failure was a blocked socket, even if a client library wrapped it."""
+    error: BaseException | None = excinfo.value if excinfo is not None else None
+    while error is not None:
+        if isinstance(error, (SocketBlockedError, SocketConnectBlockedError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _blocked_socket(call.excinfo):
+        report.sections.append(
+            (
+                "tier violation",
+                f"{item.nodeid} is a {_tier_names(item.config.rootpath)[0]!r} test and tried to "
+                "open a network connection. That tier is hermetic: use a fake (fakeredis, the "
+                "in-memory repositories), or move the test to the integration tier (its "
+                "directory's BUILD `__defaults__` and its `pytestmark`).",
+            )
         )
