@@ -9,7 +9,7 @@ from pants.testutil.rule_runner import RuleRunner
 
 from tiers.fix import TiersFixRequest
 from tiers.inputs import TierFieldSet
-from tiers.rules_test_support import new_rule_runner, snapshot_of
+from tiers.rules_test_support import new_rule_runner, set_options, snapshot_of
 
 pytestmark = pytest.mark.unit
 
@@ -23,7 +23,7 @@ def run_fix(rule_runner: RuleRunner, files: dict[str, str], *extra: str) -> dict
     """Runs the fixer over every test file; returns the files it changed, with new content."""
     rule_runner.write_files(files)  # type: ignore[arg-type]
     if extra:
-        rule_runner.set_options(list(extra), env_inherit={"PATH", "PYENV_ROOT", "HOME"})
+        set_options(rule_runner, *extra)
     field_sets = tuple(
         TierFieldSet.create(rule_runner.get_target(Address(d, relative_file_path=f)))
         for path in sorted(files)

@@ -8,7 +8,12 @@ from pants.testutil.rule_runner import RuleRunner
 
 from tiers.inputs import TierFieldSet
 from tiers.lint import TiersLintRequest
-from tiers.rules_test_support import GOOD_PYPROJECT, LOCKFILE_WITH_ASYNCIO, new_rule_runner
+from tiers.rules_test_support import (
+    GOOD_PYPROJECT,
+    LOCKFILE_WITH_ASYNCIO,
+    new_rule_runner,
+    set_options,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -41,16 +46,7 @@ def run_lint(
 ) -> LintResult | None:
     rule_runner.write_files(files)  # type: ignore[arg-type]
     if extra_options:
-        rule_runner.set_options(
-            [
-                "--python-enable-resolves",
-                "--python-resolves={'python-default': 'default.lock'}",
-                "--tiers-integration-only=['3rdparty:asyncpg', 'app/adapters::']",
-                "--python-infer-use-rust-parser",
-                *extra_options,
-            ],
-            env_inherit={"PATH", "PYENV_ROOT", "HOME"},
-        )
+        set_options(rule_runner, *extra_options)
     targets = [
         rule_runner.get_target(Address(d, relative_file_path=f))
         for path in sorted(files)

@@ -55,16 +55,22 @@ def new_rule_runner() -> RuleRunner:
             PythonRequirementTarget,
         ],
     )
+    set_options(rule_runner)
+    return rule_runner
+
+
+def set_options(rule_runner: RuleRunner, *extra: str) -> None:
+    """The options every test uses, plus `extra` (e.g. `--tiers-skip`)."""
     rule_runner.set_options(
         [
             "--python-enable-resolves",
             "--python-resolves={'python-default': 'default.lock'}",
             "--tiers-integration-only=['3rdparty:asyncpg', 'app/adapters::']",
             "--python-infer-use-rust-parser",
+            *extra,
         ],
         env_inherit={"PATH", "PYENV_ROOT", "HOME"},
     )
-    return rule_runner
 
 
 def snapshot_of(rule_runner: RuleRunner, paths: list[str]) -> Snapshot:
