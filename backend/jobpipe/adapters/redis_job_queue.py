@@ -119,6 +119,15 @@ class RedisJobQueue:
         self._extend = redis.register_script(_EXTEND_LUA)
         self._reap = redis.register_script(_REAP_LUA)
         self._remove = redis.register_script(_REMOVE_LUA)
+        # KEYS[1..6] of the pop and reap scripts, which both move jobs between queue and leases.
+        self._delivery_keys = [
+            keys.queue,
+            keys.payloads,
+            keys.leases,
+            keys.lease_owners,
+            keys.lease_scores,
+            keys.wakeups,
+        ]
 
     async def enqueue(self, message: QueuedJob) -> None:
         """Store the payload, queue the id and wake one blocked worker, all in one MULTI."""
@@ -139,14 +148,7 @@ class RedisJobQueue:
         deadline = time.monotonic() + timeout
         while True:
             payload = await self._pop(
-                keys=[
-                    self._keys.queue,
-                    self._keys.payloads,
-                    self._keys.leases,
-                    self._keys.lease_owners,
-                    self._keys.lease_scores,
-                    self._keys.wakeups,
-                ],
+                keys=self._delivery_keys,
                 args=[worker_id, int(lease_seconds * 1000)],
             )
             if payload is not None:
@@ -181,14 +183,7 @@ class RedisJobQueue:
     async def reap_expired(self, limit: int = 100) -> list[uuid.UUID]:
         """Redeliver jobs whose lease ran out (their worker died or hung)."""
         expired = await self._reap(
-            keys=[
-                self._keys.queue,
-                self._keys.payloads,
-                self._keys.leases,
-                self._keys.lease_owners,
-                self._keys.lease_scores,
-                self._keys.wakeups,
-            ],
+            keys=self._delivery_keys,
             args=[limit],
         )
         return [uuid.UUID(_text(job_id)) for job_id in expired]
