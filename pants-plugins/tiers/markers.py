@@ -156,6 +156,11 @@ def extract_marks(source: bytes) -> FileMarks:
     parsed = parse_source(source)
     if isinstance(parsed, SourceError):
         return FileMarks(error=parsed)
+    return marks_in_tree(parsed)
+
+
+def marks_in_tree(parsed: ast.Module) -> FileMarks:
+    """`extract_marks` for a module already parsed (the fixer parses once for both uses)."""
     resolver = _MarkResolver(parsed)
 
     module_marks: list[Mark] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from tiers.markers import _MarkResolver, extract_marks, module_pytestmark, parse_source
+from tiers.markers import _MarkResolver, marks_in_tree, module_pytestmark, parse_source
 
 
 class _Source:
@@ -74,7 +74,7 @@ def _header_end(tree: ast.Module) -> int:
 
 def fix_pytestmark(source: bytes, tier: str, tiers: Sequence[str]) -> bytes:
     tree = parse_source(source)
-    if not isinstance(tree, ast.Module) or extract_marks(source).undetermined:
+    if not isinstance(tree, ast.Module) or marks_in_tree(tree).undetermined:
         return source
     resolver = _MarkResolver(tree)
     prefix, needs_import = _mark_prefix(resolver)
