@@ -36,8 +36,15 @@ def _tier_names(start: Path) -> tuple[str, ...]:
     )
 
 
+_TIERS = pytest.StashKey[tuple[str, ...]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_TIERS] = _tier_names(config.rootpath)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    tiers = _tier_names(config.rootpath)
+    tiers = config.stash[_TIERS]
     problems = []
     for item in items:
         found = sorted({mark.name for mark in item.iter_markers() if mark.name in tiers})
@@ -74,7 +81,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         report.sections.append(
             (
                 "tier violation",
-                f"{item.nodeid} is a {_tier_names(item.config.rootpath)[0]!r} test and tried to "
+                f"{item.nodeid} is a {item.config.stash[_TIERS][0]!r} test and tried to "
                 "open a network connection. That tier is hermetic: use a fake (fakeredis, the "
                 "in-memory repositories), or move the test to the integration tier (its "
                 "directory's BUILD `__defaults__` and its `pytestmark`).",
