@@ -83,3 +83,21 @@ def test_pants_python_that_is_not_39_is_rejected(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "PANTS_PYTHON=/bin/false is not a Python 3.9 interpreter" in result.stderr
+
+
+def test_concurrent_first_uses_provision_once(tmp_path: Path) -> None:
+    """Two launchers started together on an empty cache must not both build the venv."""
+    ready, lock, log = tmp_path / "ready", tmp_path / "cache" / ".lock", tmp_path / "log"
+    script = f"""
+        source "{LAUNCHER}"
+        provision() {{ echo "$$" >>"{log}"; sleep 1; touch "{ready}"; }}
+        once_locked "{ready}" "{lock}" provision
+    """
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    launchers = [
+        subprocess.Popen(["bash", "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    assert [launcher.wait() for launcher in launchers] == [0, 0]
+    assert len(log.read_text().splitlines()) == 1
+    assert ready.exists()
