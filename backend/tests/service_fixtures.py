@@ -1,20 +1,22 @@
 """Fixtures for the integration tier: real PostgreSQL and Redis, reached through the URLs in
 `JOBPIPE_DATABASE_URL` / `JOBPIPE_REDIS_URL` (localhost defaults, see jobpipe.settings).
 
-Each test gets its own PostgreSQL schema (migrated with the real Alembic migrations) and its
-own Redis key prefix, and removes both afterwards, so tests running in parallel processes never
-see each other's data. Integration conftest files import these fixtures.
-
-Names carry their creation time, so that what a killed test run could not remove is swept by
-later runs once it is clearly abandoned (an hour old), never while its run may still be going.
+Isolation, so that tests running in parallel processes never see each other's data:
+- PostgreSQL: each pytest process gets its own database, cloned from a migrated template (see
+  process_database), and each test starts with every table empty. Tests of the migrations
+  themselves get a fresh schema of their own.
+- Redis: each test gets its own key prefix, and removes its keys afterwards. Prefixes carry
+  their creation time, so that what a killed run could not remove is swept by later runs once
+  it is clearly abandoned (an hour old), never while its run may still be going.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from redis.asyncio import Redis
@@ -23,14 +25,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from jobpipe.adapters.migrations import run_migrations
 from jobpipe.adapters.postgres_engine import create_postgres_engine, create_session_factory
+from jobpipe.adapters.postgres_tables import metadata
 from jobpipe.adapters.postgres_unit_of_work import PostgresUnitOfWork
 from jobpipe.adapters.redis_client import create_redis_client
 from jobpipe.adapters.redis_keys import KeySpace
 from jobpipe.settings import Settings
+from tests.process_database import create_process_database, drop_process_database
 
 ABANDONED_AFTER_SECONDS = 3600
-_SCHEMA_NAME = re.compile(r"^test_(\d+)_[0-9a-f]+$")
 _PREFIX_NAME = re.compile(rb"^test:(\d+):[0-9a-f]+:")
+_TRUNCATE = "TRUNCATE {} RESTART IDENTITY CASCADE".format(
+    ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+)
 
 
 def _unique_suffix() -> str:
@@ -41,9 +47,25 @@ def _abandoned(created: bytes | str) -> bool:
     return time.time() - int(created) > ABANDONED_AFTER_SECONDS
 
 
+@pytest.fixture(scope="session")
+def process_database_url() -> Iterator[str]:
+    """This process's own database, cloned from the migrated template; dropped at the end."""
+    server_url = Settings().database_url
+    try:
+        url = asyncio.run(create_process_database(server_url))
+    except OSError as e:
+        raise pytest.fail.Exception(
+            f"PostgreSQL is not reachable at {server_url} (JOBPIPE_DATABASE_URL): {e}. Start it "
+            "(README: 'What a fresh machine needs') or point JOBPIPE_DATABASE_URL at one.",
+            pytrace=False,
+        ) from None
+    yield url
+    asyncio.run(drop_process_database(server_url, url))
+
+
 @pytest.fixture
-def base_settings() -> Settings:
-    return Settings()
+def base_settings(process_database_url: str) -> Settings:
+    return Settings(database_url=process_database_url)
 
 
 @pytest.fixture
@@ -53,11 +75,6 @@ async def empty_schema(base_settings: Settings) -> AsyncIterator[str]:
     admin = create_postgres_engine(base_settings.database_url)
     try:
         async with admin.begin() as conn:
-            names = await conn.scalars(text("SELECT nspname FROM pg_namespace"))
-            for name in names.all():
-                match = _SCHEMA_NAME.match(name)
-                if match and _abandoned(match.group(1)):
-                    await conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
             await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         yield schema
     finally:
@@ -68,14 +85,17 @@ async def empty_schema(base_settings: Settings) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def pg_schema(base_settings: Settings, empty_schema: str) -> str:
-    """A schema migrated to the latest revision."""
+    """A schema of its own, migrated by this test (for tests of the migrations)."""
     await run_migrations(base_settings.database_url, schema=empty_schema)
     return empty_schema
 
 
 @pytest.fixture
-async def pg_engine(base_settings: Settings, pg_schema: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_postgres_engine(base_settings.database_url, search_path=pg_schema)
+async def pg_engine(base_settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine on this process's database, every table emptied first."""
+    engine = create_postgres_engine(base_settings.database_url)
+    async with engine.begin() as conn:
+        await conn.execute(text(_TRUNCATE))
     yield engine
     await engine.dispose()
 
@@ -99,8 +119,8 @@ def uow_factory(session_factory: async_sessionmaker[AsyncSession]):
 
 
 @pytest.fixture
-async def redis_client(base_settings: Settings) -> AsyncIterator[Redis]:
-    client = create_redis_client(base_settings.redis_url)
+async def redis_client() -> AsyncIterator[Redis]:
+    client = create_redis_client(Settings().redis_url)
     yield client
     await client.aclose()
 
@@ -122,11 +142,11 @@ async def keys(redis_client: Redis) -> AsyncIterator[KeySpace]:
 
 
 @pytest.fixture
-def isolated_settings(base_settings: Settings, pg_schema: str, keys: KeySpace) -> Settings:
-    """Settings for an app or worker confined to this test's schema and key prefix."""
+def isolated_settings(base_settings: Settings, pg_engine: AsyncEngine, keys: KeySpace) -> Settings:
+    """Settings for an app or worker confined to this process's (emptied) database and this
+    test's key prefix."""
     return base_settings.model_copy(
         update={
-            "database_schema": pg_schema,
             "redis_key_prefix": keys.prefix,
             "run_migrations_on_startup": False,
             "worker_poll_seconds": 0.2,

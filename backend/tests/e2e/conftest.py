@@ -1,4 +1,4 @@
-"""Integration fixtures (per-test PostgreSQL schema and Redis key prefix): see service_fixtures."""
+"""Integration fixtures (a database per process, a Redis key prefix per test): see service_fixtures."""
 
 from tests.service_fixtures import (  # noqa: F401
     base_settings,
@@ -8,6 +8,7 @@ from tests.service_fixtures import (  # noqa: F401
     pg_engine,
     pg_schema,
     pg_session,
+    process_database_url,
     redis_client,
     session_factory,
     uow_factory,
