@@ -42,13 +42,21 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def running(module: str, env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
-    """Start `python -m module`; on the way out make sure it is gone (SIGKILL if need be)."""
+    """Start `python -m module`; on the way out make sure it is gone (SIGKILL if need be). When
+    the test fails meanwhile, the process's log goes to stderr, which pytest shows."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", module], env=env, stdout=log, stderr=subprocess.STDOUT
         )
         try:
             yield process
+        except BaseException:
+            tail = log_path.read_text(errors="replace")[-4000:]
+            print(
+                f"--- {module} (pid {process.pid}) log, last 4000 chars ---\n{tail}",
+                file=sys.stderr,
+            )
+            raise
         finally:
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
