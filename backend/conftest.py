@@ -7,7 +7,9 @@ from `[tiers].names` in the repository's pants.toml, the one place they are decl
 
 Tests of the first tier get pytest-socket's `disable_socket` mark (unix sockets stay allowed,
 see `--allow-unix-socket` in pyproject.toml, for the asyncio event loop); a test that still
-opens a network socket fails with a message that names it and says where it belongs.
+opens a network socket fails with a message that names it and says where it belongs. They also
+run without the service URL variables of `[services].env_vars`, as under Pants, where only
+targets that declare `uses=[...]` receive them.
 """
 
 from __future__ import annotations
@@ -19,28 +21,41 @@ import tomllib
 from pytest_socket import SocketBlockedError, SocketConnectBlockedError
 
 
-def _tier_names(start: Path) -> tuple[str, ...]:
+def _pants_config(start: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tier names and the service URL variables, from the nearest pants.toml."""
     for directory in (start, *start.parents):
         pants_toml = directory / "pants.toml"
         if pants_toml.is_file():
             try:
-                names = tomllib.loads(pants_toml.read_text())["tiers"]["names"]
+                config = tomllib.loads(pants_toml.read_text())
+                names = config["tiers"]["names"]
             except (tomllib.TOMLDecodeError, KeyError) as e:
                 raise pytest.UsageError(
                     f"{pants_toml}: cannot read the tiers from [tiers].names ({e!r}); "
                     'declare them there, e.g. names = ["unit", "integration"].'
                 ) from e
-            return tuple(names)
+            service_vars = config.get("services", {}).get("env_vars", {}).values()
+            return tuple(names), tuple(sorted(service_vars))
     raise pytest.UsageError(
         f"no pants.toml found above {start}; it declares the test tiers in [tiers].names."
     )
 
 
 _TIERS = pytest.StashKey[tuple[str, ...]]()
+_SERVICE_VARS = pytest.StashKey[tuple[str, ...]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_TIERS] = _tier_names(config.rootpath)
+    config.stash[_TIERS], config.stash[_SERVICE_VARS] = _pants_config(config.rootpath)
+
+
+@pytest.fixture(autouse=True)
+def _no_service_urls_in_the_hermetic_tier(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if request.node.get_closest_marker(request.config.stash[_TIERS][0]):
+        for name in request.config.stash[_SERVICE_VARS]:
+            monkeypatch.delenv(name, raising=False)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

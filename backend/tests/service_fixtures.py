@@ -16,7 +16,7 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
@@ -30,7 +30,7 @@ from jobpipe.adapters.postgres_unit_of_work import PostgresUnitOfWork
 from jobpipe.adapters.redis_client import create_redis_client
 from jobpipe.adapters.redis_keys import KeySpace
 from jobpipe.settings import Settings
-from tests.process_database import create_process_database, drop_process_database
+from tests.process_database import ProcessDatabase
 
 ABANDONED_AFTER_SECONDS = 3600
 _PREFIX_NAME = re.compile(rb"^test:(\d+):[0-9a-f]+:")
@@ -47,20 +47,39 @@ def _abandoned(created: bytes | str) -> bool:
     return time.time() - int(created) > ABANDONED_AFTER_SECONDS
 
 
+_process_database_url: str | None = None
+
+
 @pytest.fixture(scope="session")
-def process_database_url() -> Iterator[str]:
-    """This process's own database, cloned from the migrated template; dropped at the end."""
-    server_url = Settings().database_url
-    try:
-        url = asyncio.run(create_process_database(server_url))
-    except OSError as e:
-        raise pytest.fail.Exception(
-            f"PostgreSQL is not reachable at {server_url} (JOBPIPE_DATABASE_URL): {e}. Start it "
-            "(README: 'What a fresh machine needs') or point JOBPIPE_DATABASE_URL at one.",
-            pytrace=False,
-        ) from None
-    yield url
-    asyncio.run(drop_process_database(server_url, url))
+def process_database_url(pytestconfig: pytest.Config) -> str:
+    """This process's own database, cloned from the migrated template, dropped when pytest
+    exits. Each integration conftest re-exports this fixture, and pytest sets up such a copy
+    once per directory: the module-level URL makes them share one database per process. It
+    lives on an event loop of its own, since the connection holding its claim spans all tests."""
+    global _process_database_url
+    if _process_database_url is None:
+        server_url = Settings().database_url
+        loop = asyncio.new_event_loop()
+        try:
+            database = loop.run_until_complete(ProcessDatabase.create(server_url))
+        except OSError as e:
+            loop.close()
+            raise pytest.fail.Exception(
+                f"PostgreSQL is not reachable at {server_url} (JOBPIPE_DATABASE_URL): {e}. "
+                "Start it (README: 'What a fresh machine needs') or point JOBPIPE_DATABASE_URL "
+                "at one.",
+                pytrace=False,
+            ) from None
+
+        def drop() -> None:
+            try:
+                loop.run_until_complete(database.drop())
+            finally:
+                loop.close()
+
+        pytestconfig.add_cleanup(drop)
+        _process_database_url = database.url
+    return _process_database_url
 
 
 @pytest.fixture

@@ -97,3 +97,26 @@ def test_a_test_outside_exactly_one_tier_fails_the_run(
     result = scratch.runpytest_subprocess()
     assert result.ret != 0
     result.stderr.fnmatch_lines([f"*test_x.py::test_x: {problem}*"])
+
+
+def test_unit_test_sees_no_service_url_even_when_the_shell_has_one(
+    scratch: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOBPIPE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/leak")
+    scratch.makepyfile(
+        test_env="""
+import os
+import pytest
+
+
+@pytest.mark.unit
+def test_unit():
+    assert os.environ.get("JOBPIPE_DATABASE_URL") is None
+
+
+@pytest.mark.integration
+def test_integration():
+    assert os.environ["JOBPIPE_DATABASE_URL"].endswith("/leak")
+"""
+    )
+    scratch.runpytest_subprocess().assert_outcomes(passed=2)
