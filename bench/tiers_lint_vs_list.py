@@ -3,8 +3,12 @@
 Generates a repository of N test files (default 2,000) in 100 directories, each directory a
 tier by `__defaults__`, every file with its `pytestmark` and an import of a shared library (so
 the integration-only dependency check has a graph to walk), with the tiers plugin of this
-repository. Then times both commands side by side, each the median of several cold runs
-(`--no-pantsd`, so nothing is memoized in memory), and prints both times and the ratio.
+repository. Then times both commands side by side, each the median of several runs, in two
+modes, and prints both times and the ratio for each:
+
+- cold: `--no-pantsd`, so nothing is memoized in memory (on-disk caches are warm);
+- warm: with pantsd, as Pants runs by default, after editing one test file before every run,
+  so each run re-reads what changed instead of replaying a memoized answer.
 
 Usage: python3 bench/tiers_lint_vs_list.py [--files 2000] [--runs 3] [--keep DIR]
 Target (issue 4): the ratio stays within 1.5x.
@@ -13,8 +17,10 @@ Target (issue 4): the ratio stays within 1.5x.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -67,7 +73,9 @@ enabled = false
     )
     # pytest as a requirement, as in any real repository (else every file warns: unowned import).
     (root / "3rdparty").mkdir()
-    (root / "3rdparty" / "BUILD").write_text('python_requirement(name="pytest", requirements=["pytest"])\n')
+    (root / "3rdparty" / "BUILD").write_text(
+        'python_requirement(name="pytest", requirements=["pytest"])\n'
+    )
     lib = root / "lib"
     lib.mkdir()
     (lib / "BUILD").write_text("python_sources()\n")
@@ -91,12 +99,32 @@ enabled = false
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
 
 
-def time_command(pants: Path, root: Path, args: list[str], runs: int) -> float:
+def edit_one_test_file(root: Path) -> None:
+    """A real change (new content, new digest) to one test file."""
+    path = root / "tests" / "pkg001" / "test_00.py"
+    path.write_text(path.read_text() + f"# edited {time.perf_counter_ns()}\n")
+
+
+def stop_pantsd(root: Path) -> None:
+    """Pants 2.17 has no goal for this: signal the pid it records under `.pids/`."""
+    for pid_file in root.glob(".pids/*/pantsd/pid"):
+        with contextlib.suppress(ValueError, ProcessLookupError):
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+
+
+def time_command(
+    pants: Path, root: Path, args: list[str], runs: int, *, pantsd: bool = False
+) -> float:
     samples = []
     for _ in range(runs):
+        if pantsd:
+            edit_one_test_file(root)
         start = time.perf_counter()
         result = subprocess.run(
-            [str(pants), "--no-pantsd", *args], cwd=root, capture_output=True, text=True
+            [str(pants), "--pantsd" if pantsd else "--no-pantsd", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
         )
         samples.append(time.perf_counter() - start)
         if result.returncode != 0:
@@ -119,15 +147,30 @@ def main() -> None:
         # One unmeasured run of each warms the on-disk caches both commands share.
         time_command(pants, root, ["list", "::"], 1)
         time_command(pants, root, ["lint", "--only=tiers", "::"], 1)
-        list_s = time_command(pants, root, ["list", "::"], args.runs)
-        lint_s = time_command(pants, root, ["lint", "--only=tiers", "::"], args.runs)
+        results = {
+            "cold": (
+                time_command(pants, root, ["list", "::"], args.runs),
+                time_command(pants, root, ["lint", "--only=tiers", "::"], args.runs),
+            )
+        }
+        # pantsd starts on the first warm call; one unmeasured run of each fills its memory.
+        time_command(pants, root, ["list", "::"], 1, pantsd=True)
+        time_command(pants, root, ["lint", "--only=tiers", "::"], 1, pantsd=True)
+        results["warm"] = (
+            time_command(pants, root, ["list", "::"], args.runs, pantsd=True),
+            time_command(pants, root, ["lint", "--only=tiers", "::"], args.runs, pantsd=True),
+        )
     finally:
+        stop_pantsd(root)
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"test files:                 {args.files}")
-    print(f"pants list ::               {list_s:6.2f} s (median of {args.runs})")
-    print(f"pants lint --only=tiers ::  {lint_s:6.2f} s (median of {args.runs})")
-    print(f"ratio lint/list:            {lint_s / list_s:6.2f}x (target <= 1.5x)")
+    print(f"test files: {args.files}; each figure the median of {args.runs} runs")
+    for mode, (list_s, lint_s) in results.items():
+        verdict = "met" if lint_s / list_s <= 1.5 else "NOT met"
+        print(
+            f"{mode:4}  list {list_s:6.2f} s   lint --only=tiers {lint_s:6.2f} s   "
+            f"ratio {lint_s / list_s:5.2f}x (target <= 1.5x: {verdict})"
+        )
 
 
 if __name__ == "__main__":
