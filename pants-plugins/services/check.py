@@ -141,6 +141,7 @@ async def probe_service(
             description=f"Checking that {kind.title} answers at {request.url}",
             level=LogLevel.DEBUG,
             cache_scope=ProcessCacheScope.PER_SESSION,
+            timeout_seconds=int(request.timeout) + 5,  # the probe bounds itself; a backstop
             append_only_caches=PythonBuildStandaloneBinary.APPEND_ONLY_CACHES,
         ),
     )
