@@ -35,7 +35,13 @@ class UsageError(Exception):
 
 def known_tiers(repo: Path) -> tuple[str, ...]:
     """`[tiers].names` from pants.toml, where the tiers are declared; the default pair if unset."""
-    import tomllib  # Python 3.11+, like the rest of the repository's tooling.
+    try:
+        import tomllib  # Python 3.11+, like the rest of the repository's tooling.
+    except ImportError as e:
+        raise UsageError(
+            f"Python {sys.version.split()[0]} has no tomllib; run this with Python 3.11+ "
+            "(e.g. python3.11 build-support/ci/affected_tests.py ...)."
+        ) from e
 
     pants_toml = repo / "pants.toml"
     try:
