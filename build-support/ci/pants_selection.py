@@ -1,0 +1,168 @@
+"""Which test files a change selects, and why, from Pants' own `--changed-since` answer.
+
+One `peek` of `--changed-since=BASE --changed-dependents=transitive` returns every changed
+target and every transitive dependent, each with its direct dependencies. Everything on a path
+from a selected test to a changed file is in that set (each hop is itself a dependent), so the
+reason for each test ("depends on X") is computed from this one answer, with no further Pants
+call per test. The selection itself is the set `test` runs with the same flags plus
+`--filter-target-type=python_test --tag=TIER`: the `python_test` targets carrying the tier tag.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from change_escalation import is_build_file
+
+
+class PantsError(Exception):
+    """A Pants query failed; the message carries the command and the end of its stderr."""
+
+
+@dataclass(frozen=True)
+class Target:
+    address: str
+    target_type: str
+    tags: tuple[str, ...]
+    sources: tuple[str, ...]
+    dependencies: tuple[str, ...]
+
+    @property
+    def directory(self) -> str:
+        """The directory of the BUILD file that declares this target."""
+        spec = self.address.split("#", 1)[0].split(":", 1)[0].removeprefix("//")
+        return _parent(spec) if spec in self.sources else spec
+
+    def is_test_of(self, tier: str) -> bool:
+        """Mirrors `--filter-target-type=python_test --tag=TIER`."""
+        return self.target_type == "python_test" and tier in self.tags
+
+
+def _parent(path: str) -> str:
+    parent = str(PurePosixPath(path).parent)
+    return "" if parent == "." else parent
+
+
+def parse_peek(output: str) -> dict[str, Target]:
+    """Targets by address from `pants peek` JSON (Pants prints nothing when none matched)."""
+    if not output.strip():
+        return {}
+    return {
+        raw["address"]: Target(
+            address=raw["address"],
+            target_type=raw["target_type"],
+            tags=tuple(raw.get("tags") or ()),
+            sources=tuple(raw.get("sources") or ()),
+            dependencies=tuple(raw.get("dependencies") or ()),
+        )
+        for raw in json.loads(output)
+    }
+
+
+@dataclass(frozen=True)
+class SelectedTest:
+    path: str
+    changed: bool
+    depends_on: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        parts = ["changed"] if self.changed else []
+        if self.depends_on:
+            parts.append("depends on " + ", ".join(self.depends_on))
+        if not parts:
+            return "selected by Pants' --changed-since (no changed file on its dependency path)"
+        return "; ".join(parts)
+
+
+def _test_file(target: Target) -> str:
+    return target.sources[0] if target.sources else target.address
+
+
+def _changed_files_of(target: Target, changed: frozenset[str]) -> set[str]:
+    """The changed files a target stands for: its sources and the BUILD file declaring it."""
+    own = {source for source in target.sources if source in changed}
+    own.update(
+        path for path in changed if is_build_file(path) and _parent(path) == target.directory
+    )
+    return own
+
+
+def _reachable(start: str, graph: Mapping[str, Target]) -> set[str]:
+    seen, stack = {start}, [start]
+    while stack:
+        for dep in graph[stack.pop()].dependencies:
+            if dep in graph and dep not in seen:
+                seen.add(dep)
+                stack.append(dep)
+    return seen
+
+
+def select(graph: Mapping[str, Target], changed: Iterable[str], tier: str) -> list[SelectedTest]:
+    """The tier's test files in the changed-and-dependents graph, each with its reason."""
+    changed_set = frozenset(changed)
+    selected = []
+    for target in graph.values():
+        if not target.is_test_of(tier):
+            continue
+        own_file = _test_file(target)
+        reached: set[str] = set()
+        for address in _reachable(target.address, graph):
+            reached |= _changed_files_of(graph[address], changed_set)
+        selected.append(
+            SelectedTest(
+                path=own_file,
+                changed=own_file in changed_set,
+                depends_on=tuple(sorted(reached - {own_file})),
+            )
+        )
+    return sorted(selected, key=lambda s: s.path)
+
+
+class Pants:
+    """Runs Pants in a repository; `command` is how to start it (default: the repo's ./pants)."""
+
+    def __init__(self, repo: Path, command: Sequence[str]) -> None:
+        self.repo = repo
+        self.command = list(command)
+
+    def query(self, *args: str) -> str:
+        argv = [*self.command, *args]
+        result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+            raise PantsError(f"`{' '.join(argv)}` failed (exit {result.returncode}):\n{tail}")
+        return result.stdout
+
+    def changed_graph(self, since: str) -> dict[str, Target]:
+        return parse_peek(
+            self.query(f"--changed-since={since}", "--changed-dependents=transitive", "peek")
+        )
+
+    def tier_files(self, tier: str) -> list[str]:
+        tests = parse_peek(
+            self.query(f"--tag={tier}", "--filter-target-type=python_test", "peek", "::")
+        )
+        return sorted(_test_file(t) for t in tests.values() if t.is_test_of(tier))
+
+    def test_changed(self, since: str, tier: str, extra: Sequence[str]) -> int:
+        return self._run(
+            f"--changed-since={since}",
+            "--changed-dependents=transitive",
+            "--filter-target-type=python_test",
+            f"--tag={tier}",
+            "test",
+            *extra,
+        )
+
+    def test_tier(self, tier: str, extra: Sequence[str]) -> int:
+        return self._run(f"--tag={tier}", "test", "::", *extra)
+
+    def _run(self, *args: str) -> int:
+        argv = [*self.command, *args]
+        print(f"+ {' '.join(argv)}", flush=True)
+        return subprocess.run(argv, cwd=self.repo, check=False).returncode
