@@ -71,9 +71,16 @@ port_open() {
 }
 
 server_pid=""
+pants_pid=""
 work=""
 cleanup() {
   local status=$?
+  if [[ -n "${pants_pid}" ]] && kill -0 "${pants_pid}" 2>/dev/null; then
+    kill -INT "${pants_pid}" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "${pants_pid}" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "${pants_pid}" 2>/dev/null || true
+    log "stopped the Pants run (pid ${pants_pid})."
+  fi
   if [[ -n "${server_pid}" ]] && kill -0 "${server_pid}" 2>/dev/null; then
     kill "${server_pid}" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "${server_pid}" 2>/dev/null || break; sleep 0.1; done
@@ -171,7 +178,11 @@ run_tier() {
     PANTS_REMOTE_INSTANCE_NAME="${INSTANCE}" \
     ./pants --no-pantsd --no-colors --local-store-dir="${work}/store${n}" \
     --pants-workdir="${work}/workdir${n}" --tag="${TIER}" test :: \
-    --no-test-report >"${log_file}" 2>&1 || status=$?
+    --no-test-report >"${log_file}" 2>&1 &
+  # In the background, so that a signal stops the demo (and, in cleanup, Pants) at once.
+  pants_pid=$!
+  wait "${pants_pid}" || status=$?
+  pants_pid=""
   end=$(date +%s.%N)
   RUN_SECONDS=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "${start}" "${end}")
   if ((status != 0)); then
