@@ -2,6 +2,7 @@
 
 BUILD is the source of truth. Files are partitioned by tier, so the fix rule knows which tier
 each file must carry; targets with no tier or several are left for the linter to report.
+As with the linter, the work is in a memoized rule, because Pants never memoizes a `FixResult`.
 """
 
 from __future__ import annotations
@@ -51,17 +52,32 @@ async def partition_by_tier(
     )
 
 
+@dataclass(frozen=True)
+class PytestmarkFixRequest:
+    """Test files that must all carry `tier`."""
+
+    digest: Digest
+    tier: str
+
+
 @rule(desc="Write pytestmark from BUILD tiers", level=LogLevel.DEBUG)
-async def fix_tiers(
-    request: TiersFixRequest.Batch[str, TierPartitionMetadata], tiers: TiersSubsystem
-) -> FixResult:
-    tier = request.partition_metadata.tier
-    contents = await Get(DigestContents, Digest, request.snapshot.digest)
+async def write_pytestmarks(request: PytestmarkFixRequest, tiers: TiersSubsystem) -> Snapshot:
+    contents = await Get(DigestContents, Digest, request.digest)
     fixed = [
-        FileContent(fc.path, fix_pytestmark(fc.content, tier, tiers.names), fc.is_executable)
+        FileContent(
+            fc.path, fix_pytestmark(fc.content, request.tier, tiers.names), fc.is_executable
+        )
         for fc in contents
     ]
-    output = await Get(Snapshot, CreateDigest(fixed))
+    return await Get(Snapshot, CreateDigest(fixed))
+
+
+@rule(desc="Fix test tiers", level=LogLevel.DEBUG)
+async def fix_tiers(request: TiersFixRequest.Batch[str, TierPartitionMetadata]) -> FixResult:
+    output = await Get(
+        Snapshot,
+        PytestmarkFixRequest(request.snapshot.digest, request.partition_metadata.tier),
+    )
     return FixResult(
         input=request.snapshot, output=output, stdout="", stderr="", tool_name=request.tool_name
     )

@@ -1,14 +1,22 @@
-"""The `tiers` linter: one in-process check over every test target, in a single partition."""
+"""The `tiers` linter: one in-process check over every test target, in a single partition.
+
+Pants marks every `LintResult` uncacheable so that it is printed on each run; a rule that
+returns one is re-run by pantsd every time. The checks therefore live in their own rule, which
+returns `TierViolations` and is memoized like any other: a warm run re-checks only the batch
+whose inputs changed, and the `LintResult` rule merely renders the answer.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pants.backend.python.subsystems.setup import PythonSetup
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
 from pants.engine.addresses import Address
-from pants.engine.rules import collect_rules, rule
+from pants.engine.collection import Collection
+from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 
 from tiers.checks import (
@@ -26,7 +34,7 @@ from tiers.inputs import (
     read_test_sources,
     resolves_with,
 )
-from tiers.pytest_config import ConfigError, PytestConfig, find_config
+from tiers.pytest_config import ConfigError, ConfigFinder, PytestConfig
 from tiers.subsystem import TiersSubsystem
 from tiers.violations import Code, Violation, render_report
 
@@ -44,17 +52,26 @@ def _is_integration_only(address: Address, specs: tuple[str, ...]) -> bool:
     return any(matches_address(s, address.spec, generator, address.spec_path) for s in specs)
 
 
+@dataclass(frozen=True)
+class TierCheckRequest:
+    """The test targets of one lint batch, to check together."""
+
+    field_sets: tuple[TierFieldSet, ...]
+
+
+class TierViolations(Collection[Violation]):
+    """What `TierCheckRequest` found: a memoizable value, unlike `LintResult`."""
+
+
 @rule(desc="Check test tiers", level=LogLevel.DEBUG)
-async def lint_tiers(
-    request: TiersLintRequest.Batch[TierFieldSet, Any],
-    tiers: TiersSubsystem,
-    python_setup: PythonSetup,
-) -> LintResult:
+async def check_tiers(
+    request: TierCheckRequest, tiers: TiersSubsystem, python_setup: PythonSetup
+) -> TierViolations:
     vocabulary = tiers.vocabulary
-    field_sets: tuple[TierFieldSet, ...] = request.elements
+    field_sets = request.field_sets
     test_paths = [fs.source.file_path for fs in field_sets]
     sources = await read_test_sources(field_sets)
-    config_files = await read_config_candidates(test_paths)
+    configs = ConfigFinder(await read_config_candidates(test_paths))
     asyncio_resolves = (
         await resolves_with("pytest-asyncio", field_sets, python_setup)
         if tiers.require_asyncio_loop_scope
@@ -71,7 +88,7 @@ async def lint_tiers(
         path = fs.source.file_path
         violations.extend(check_file_marks(path, sources.get(path, b""), tier, vocabulary))
         try:
-            config: PytestConfig | None = find_config(path, config_files)
+            config: PytestConfig | None = configs.find(path)
         except ConfigError as e:
             violations.append(
                 Violation(
@@ -110,6 +127,12 @@ async def lint_tiers(
                 check_unit_dependencies(address.spec, unit_tier, spec_list, unit_tier)
             )
 
+    return TierViolations(violations)
+
+
+@rule(desc="Report test tier violations", level=LogLevel.DEBUG)
+async def lint_tiers(request: TiersLintRequest.Batch[TierFieldSet, Any]) -> LintResult:
+    violations = await Get(TierViolations, TierCheckRequest(request.elements))
     report = render_report(violations)
     return LintResult(
         exit_code=1 if report else 0,

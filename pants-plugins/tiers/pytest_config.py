@@ -146,11 +146,38 @@ def parse_config(path: str, content: bytes) -> PytestConfig | None:
     return _from_mapping(path, header, _header_line(text, header), dict(parser[section_name]))
 
 
+class ConfigFinder:
+    """`find_config` over one set of candidate files, parsing each file at most once.
+
+    Thousands of test files share a handful of configurations; parsing TOML per test file was
+    most of the linter's time.
+    """
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self._files = files
+        self._parsed: dict[str, PytestConfig | None | ConfigError] = {}
+
+    def _parse(self, path: str) -> PytestConfig | None:
+        if path not in self._parsed:
+            try:
+                self._parsed[path] = parse_config(path, self._files[path])
+            except ConfigError as e:
+                self._parsed[path] = e
+        parsed = self._parsed[path]
+        if isinstance(parsed, ConfigError):
+            raise parsed
+        return parsed
+
+    def find(self, test_path: str) -> PytestConfig | None:
+        """The configuration pytest would use for `test_path` (ConfigError if unreadable)."""
+        for path in candidate_paths(test_path):
+            if path in self._files:
+                config = self._parse(path)
+                if config is not None:
+                    return config
+        return None
+
+
 def find_config(test_path: str, files: Mapping[str, bytes]) -> PytestConfig | None:
     """The configuration pytest would use for `test_path`, given the candidate files that exist."""
-    for path in candidate_paths(test_path):
-        if path in files:
-            config = parse_config(path, files[path])
-            if config is not None:
-                return config
-    return None
+    return ConfigFinder(files).find(test_path)

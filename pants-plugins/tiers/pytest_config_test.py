@@ -1,6 +1,13 @@
 import pytest
 
-from tiers.pytest_config import ConfigError, candidate_paths, find_config, parse_config
+from tiers import pytest_config
+from tiers.pytest_config import (
+    ConfigError,
+    ConfigFinder,
+    candidate_paths,
+    find_config,
+    parse_config,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -79,3 +86,21 @@ def test_unreadable_config_raises_with_path(path: str, content: bytes, problem: 
     with pytest.raises(ConfigError) as excinfo:
         parse_config(path, content)
     assert excinfo.value.path == path and problem in excinfo.value.problem
+
+
+def test_finder_parses_each_file_once_and_repeats_its_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    monkeypatch.setattr(
+        pytest_config,
+        "parse_config",
+        lambda path, content: parsed.append(path) or parse_config(path, content),
+    )
+    finder = ConfigFinder({"a/pyproject.toml": PYPROJECT, "b/pytest.ini": b"no header\n"})
+    found = [finder.find(f"a/{d}/test_{n}.py") for d in "xy" for n in range(3)]
+    assert {c.path for c in found if c is not None} == {"a/pyproject.toml"}
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="not a valid INI file"):
+            finder.find("b/test_x.py")
+    assert parsed == ["a/pyproject.toml", "b/pytest.ini"]

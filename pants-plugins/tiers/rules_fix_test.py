@@ -7,9 +7,10 @@ from pants.engine.addresses import Address
 from pants.engine.fs import DigestContents
 from pants.testutil.rule_runner import RuleRunner
 
+from tiers import fix
 from tiers.fix import TiersFixRequest
 from tiers.inputs import TierFieldSet
-from tiers.rules_test_support import new_rule_runner, set_options, snapshot_of
+from tiers.rules_test_support import new_rule_runner, set_options, snapshot_of, start_new_run
 
 pytestmark = pytest.mark.unit
 
@@ -72,6 +73,29 @@ def test_inserts_and_corrects_and_leaves_the_rest(rule_runner: RuleRunner) -> No
 def test_second_run_changes_nothing(rule_runner: RuleRunner) -> None:
     first = run_fix(rule_runner, REPO)
     assert run_fix(rule_runner, {**REPO, **first}) == {}
+
+
+def test_a_new_run_reuses_the_fixes_until_a_file_changes(
+    rule_runner: RuleRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pantsd starts a session per run and never memoizes a `FixResult`; the fixes must be."""
+    fixed: list[bytes] = []
+    real = fix.fix_pytestmark
+    monkeypatch.setattr(
+        fix, "fix_pytestmark", lambda content, *args: fixed.append(content) or real(content, *args)
+    )
+    first = run_fix(rule_runner, REPO)
+    calls = len(fixed)
+    assert calls == 3  # every tagged test file, once
+
+    start_new_run(rule_runner)
+    assert run_fix(rule_runner, REPO) == first
+    assert len(fixed) == calls
+
+    start_new_run(rule_runner)
+    edited = {**REPO, "unit/test_ok.py": "def test(): pass\n"}
+    assert "unit/test_ok.py" in run_fix(rule_runner, edited)
+    assert len(fixed) > calls
 
 
 def test_untouched_bytes(rule_runner: RuleRunner) -> None:

@@ -6,6 +6,7 @@ from pants.core.util_rules.partitions import Partitions
 from pants.engine.addresses import Address
 from pants.testutil.rule_runner import RuleRunner
 
+from tiers import lint
 from tiers.inputs import TierFieldSet
 from tiers.lint import TiersLintRequest
 from tiers.rules_test_support import (
@@ -13,6 +14,7 @@ from tiers.rules_test_support import (
     LOCKFILE_WITH_ASYNCIO,
     new_rule_runner,
     set_options,
+    start_new_run,
 )
 
 pytestmark = pytest.mark.unit
@@ -67,6 +69,31 @@ def test_clean_repo_passes(rule_runner: RuleRunner) -> None:
     result = run_lint(rule_runner, clean_repo())
     assert result is not None
     assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_a_new_run_reuses_the_checks_until_a_file_changes(
+    rule_runner: RuleRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pantsd starts a session per run and never memoizes a `LintResult`; the checks must be."""
+    checked: list[str] = []
+    real = lint.check_file_marks
+    monkeypatch.setattr(
+        lint, "check_file_marks", lambda path, *args: checked.append(path) or real(path, *args)
+    )
+    files = clean_repo()
+    first = run_lint(rule_runner, files)
+    assert first is not None and first.exit_code == 0
+    assert sorted(checked) == ["tests/integration/test_db.py", "tests/unit/test_domain.py"]
+
+    start_new_run(rule_runner)
+    second = run_lint(rule_runner, files)
+    assert second is not None and second.exit_code == 0
+    assert len(checked) == 2
+
+    start_new_run(rule_runner)
+    edited = run_lint(rule_runner, {**files, "tests/unit/test_domain.py": "def test(): pass\n"})
+    assert edited is not None and "TIER101" in edited.stdout
+    assert len(checked) == 4
 
 
 def test_skip_option(rule_runner: RuleRunner) -> None:

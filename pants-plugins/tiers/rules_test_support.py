@@ -73,6 +73,11 @@ def set_options(rule_runner: RuleRunner, *extra: str) -> None:
     )
 
 
+def start_new_run(rule_runner: RuleRunner) -> None:
+    """A new session with the same options and scheduler: what pantsd does for each run."""
+    rule_runner.set_session_values({})
+
+
 def snapshot_of(rule_runner: RuleRunner, paths: list[str]) -> Snapshot:
     from pants.engine.fs import PathGlobs
 
