@@ -147,7 +147,7 @@ def parse_config(path: str, content: bytes) -> PytestConfig | None:
 
 
 class ConfigFinder:
-    """`find_config` over one set of candidate files, parsing each file at most once.
+    """Which configuration pytest uses for each test file, parsing each candidate file once.
 
     Thousands of test files share a handful of configurations; parsing TOML per test file was
     most of the linter's time.
@@ -176,8 +176,3 @@ class ConfigFinder:
                 if config is not None:
                     return config
         return None
-
-
-def find_config(test_path: str, files: Mapping[str, bytes]) -> PytestConfig | None:
-    """The configuration pytest would use for `test_path`, given the candidate files that exist."""
-    return ConfigFinder(files).find(test_path)

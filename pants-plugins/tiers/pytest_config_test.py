@@ -5,7 +5,6 @@ from tiers.pytest_config import (
     ConfigError,
     ConfigFinder,
     candidate_paths,
-    find_config,
     parse_config,
 )
 
@@ -45,13 +44,13 @@ def test_pyproject_without_pytest_section_is_skipped_like_pytest_does() -> None:
         "a/b/pyproject.toml": b"[project]\nname='x'\n",
         "a/pytest.ini": b"[pytest]\nmarkers =\n  unit: u\n",
     }
-    config = find_config("a/b/test_x.py", files)
+    config = ConfigFinder(files).find("a/b/test_x.py")
     assert config is not None and config.path == "a/pytest.ini"
 
 
 def test_empty_pytest_ini_still_wins() -> None:
     files = {"a/pytest.ini": b"", "pyproject.toml": PYPROJECT}
-    config = find_config("a/test_x.py", files)
+    config = ConfigFinder(files).find("a/test_x.py")
     assert config is not None and config.path == "a/pytest.ini" and config.markers == ()
 
 
@@ -71,7 +70,7 @@ def test_native_toml_config() -> None:
 
 
 def test_no_config_at_all() -> None:
-    assert find_config("a/test_x.py", {}) is None
+    assert ConfigFinder({}).find("a/test_x.py") is None
 
 
 @pytest.mark.parametrize(

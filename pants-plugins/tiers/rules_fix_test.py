@@ -10,7 +10,13 @@ from pants.testutil.rule_runner import RuleRunner
 from tiers import fix
 from tiers.fix import TiersFixRequest
 from tiers.inputs import TierFieldSet
-from tiers.rules_test_support import new_rule_runner, set_options, snapshot_of, start_new_run
+from tiers.rules_test_support import (
+    new_rule_runner,
+    record_calls,
+    set_options,
+    snapshot_of,
+    start_new_run,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -79,11 +85,7 @@ def test_a_new_run_reuses_the_fixes_until_a_file_changes(
     rule_runner: RuleRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """pantsd starts a session per run and never memoizes a `FixResult`; the fixes must be."""
-    fixed: list[bytes] = []
-    real = fix.fix_pytestmark
-    monkeypatch.setattr(
-        fix, "fix_pytestmark", lambda content, *args: fixed.append(content) or real(content, *args)
-    )
+    fixed = record_calls(monkeypatch, fix, "fix_pytestmark")
     first = run_fix(rule_runner, REPO)
     calls = len(fixed)
     assert calls == 3  # every tagged test file, once

@@ -13,6 +13,7 @@ from tiers.rules_test_support import (
     GOOD_PYPROJECT,
     LOCKFILE_WITH_ASYNCIO,
     new_rule_runner,
+    record_calls,
     set_options,
     start_new_run,
 )
@@ -75,11 +76,7 @@ def test_a_new_run_reuses_the_checks_until_a_file_changes(
     rule_runner: RuleRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """pantsd starts a session per run and never memoizes a `LintResult`; the checks must be."""
-    checked: list[str] = []
-    real = lint.check_file_marks
-    monkeypatch.setattr(
-        lint, "check_file_marks", lambda path, *args: checked.append(path) or real(path, *args)
-    )
+    checked = record_calls(monkeypatch, lint, "check_file_marks")
     files = clean_repo()
     first = run_lint(rule_runner, files)
     assert first is not None and first.exit_code == 0

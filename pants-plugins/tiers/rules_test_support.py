@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import Any
+
+import pytest
 from pants.backend.python import target_types_rules
 from pants.backend.python.dependency_inference import rules as dependency_inference_rules
 from pants.backend.python.target_types import (
@@ -76,6 +80,16 @@ def set_options(rule_runner: RuleRunner, *extra: str) -> None:
 def start_new_run(rule_runner: RuleRunner) -> None:
     """A new session with the same options and scheduler: what pantsd does for each run."""
     rule_runner.set_session_values({})
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str) -> list[Any]:
+    """Wraps `module.name` so that each call's first argument is recorded in the returned list."""
+    calls: list[Any] = []
+    real = getattr(module, name)
+    monkeypatch.setattr(
+        module, name, lambda first, *args: calls.append(first) or real(first, *args)
+    )
+    return calls
 
 
 def snapshot_of(rule_runner: RuleRunner, paths: list[str]) -> Snapshot:
