@@ -1,0 +1,28 @@
+"""The one shape of every problem this project reports: where, what, and the fix.
+
+The linter, the services check, the pytest plugin and the CI scripts all print
+
+    LOCATION: PROBLEM
+        fix: FIX
+
+LOCATION is a path (`file:line` where a line is known), a target address, or a command name;
+PROBLEM and FIX start in lower case and end with a full stop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: str
+    problem: str
+    fix: str
+
+    def render(self) -> str:
+        return render(self.location, self.problem, self.fix)
+
+
+def render(location: str, problem: str, fix: str) -> str:
+    return f"{location}: {problem}\n    fix: {fix}"
