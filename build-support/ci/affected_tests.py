@@ -21,34 +21,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest_tiers_on_path  # noqa: F401  (before the modules that import pytest_tiers)
 from change_escalation import BuildText, Escalation, escalations, is_build_file
 from git_changes import ChangeSet, GitError, changes_since, repo_root, text_at
 from pants_selection import Pants, PantsError, SelectedTest, select
 
+from pytest_tiers.messages import ProblemError
+
 USAGE_ERROR = 2
-DEFAULT_TIERS = ("unit", "integration")
 
 
-class UsageError(Exception):
-    """Bad input: exit 2 with a message that says what, where and how to fix it."""
+class UsageError(ProblemError):
+    """Bad input: exit 2 with a message that says where, what, and how to fix it."""
 
 
-def known_tiers(repo: Path) -> tuple[str, ...]:
-    """`[tiers].names` from pants.toml, where the tiers are declared; the default pair if unset."""
-    try:
-        import tomllib  # Python 3.11+, like the rest of the repository's tooling.
-    except ImportError as e:
+def check_tier(pants: Pants, tier: str) -> None:
+    """`tier` must be one of `[tiers].names` as Pants reads it (pants.toml, the files named in
+    PANTS_CONFIG_FILES, PANTS_TIERS_NAMES): no built-in default stands in for it."""
+    tiers = pants.option("tiers", "names")
+    if tiers is None:
         raise UsageError(
-            f"Python {sys.version.split()[0]} has no tomllib; run this with Python 3.11+ "
-            "(e.g. python3.11 build-support/ci/affected_tests.py ...)."
-        ) from e
-
-    pants_toml = repo / "pants.toml"
-    try:
-        config = tomllib.loads(pants_toml.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise UsageError(f"cannot read {pants_toml} ({e}); run from the repository root.") from e
-    return tuple(config.get("tiers", {}).get("names", DEFAULT_TIERS))
+            f"{pants.repo / 'pants.toml'}",
+            "Pants has no `[tiers]` options here, so the test tiers are unknown.",
+            'enable the tiers plugin: add "tiers" to [GLOBAL].backend_packages.',
+        )
+    if tier not in tiers:
+        raise UsageError(
+            "affected_tests",
+            f"unknown tier {tier!r}; the tiers (`[tiers].names` in Pants' configuration) are: "
+            f"{', '.join(tiers)}.",
+            "pass one of them.",
+        )
 
 
 def build_texts(repo: Path, changes: ChangeSet) -> dict[str, BuildText]:
@@ -115,17 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         repo = repo_root(args.repo)
-        tiers = known_tiers(repo)
-        if args.tier not in tiers:
-            raise UsageError(
-                f"unknown tier {args.tier!r}; known tiers (`[tiers].names` in "
-                f"{repo / 'pants.toml'}) are: {', '.join(tiers)}. Pass one of them."
-            )
         changes = changes_since(repo, args.base)
+        pants = Pants(repo, shlex.split(args.pants) if args.pants else [str(repo / "pants")])
+        check_tier(pants, args.tier)
     except (GitError, UsageError) as e:
-        print(f"affected_tests: error: {e}", file=sys.stderr)
+        print(e, file=sys.stderr)
         return USAGE_ERROR
-    pants = Pants(repo, shlex.split(args.pants) if args.pants else [str(repo / "pants")])
+    except PantsError as e:
+        print(e, file=sys.stderr)
+        return 1
     print(
         f"affected_tests: {args.tier} tier, {len(changes.paths)} file(s) changed since "
         f"{args.base} (merge base {changes.merge_base[:12]})",
@@ -134,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         the_plan = plan(repo, pants, changes, args.tier)
     except PantsError as e:
-        print(f"affected_tests: error: {e}", file=sys.stderr)
+        print(e, file=sys.stderr)
         return 1
     print("\n".join(the_plan.lines()), flush=True)
     if args.list or not the_plan.files:

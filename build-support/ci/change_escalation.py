@@ -14,11 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-# pytest reads its configuration from the nearest of these, and conftest.py from every ancestor
-# of a test: Pants does not treat them as inputs of the tests they configure.
-PYTEST_CONFIG_NAMES = frozenset(
-    {"pytest.ini", "pytest.toml", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py"}
-)
+from pytest_tiers.config_files import CONFTEST_NAME, PYTEST_CONFIG_NAMES
+
 # Pants' default `[GLOBAL].build_patterns`.
 BUILD_PATTERNS = ("BUILD", "BUILD.*")
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -84,7 +81,9 @@ def _build_file_reason(text: BuildText) -> str | None:
 def _path_reason(path: str, deleted: bool) -> str | None:
     parts = PurePosixPath(path).parts
     name = parts[-1]
-    if name == "conftest.py":
+    # pytest reads its configuration from the nearest configuration file, and a conftest.py from
+    # every ancestor of a test: Pants does not treat them as inputs of the tests they configure.
+    if name == CONFTEST_NAME:
         return (
             "a pytest conftest (pytest loads it for every test below it; Pants links it to "
             "tests only through a python_test_utils target and dependency inference)"

@@ -16,9 +16,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_tiers.messages import ProblemError
 
-class GitError(Exception):
-    """git cannot answer: the message says what, where and how to fix it."""
+
+class GitError(ProblemError):
+    """git cannot answer: the message says where, what, and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,13 @@ def _git(repo: Path, *args: str) -> str:
             ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
         )
     except FileNotFoundError as e:
-        raise GitError("git is not installed or not on PATH; install git and retry.") from e
+        raise GitError("git", "git is not installed or not on PATH.", "install git.") from e
     if result.returncode != 0:
-        raise GitError(f"`git {' '.join(args)}` failed in {repo}: {result.stderr.strip()}")
+        raise GitError(
+            str(repo),
+            f"`git {' '.join(args)}` failed: {result.stderr.strip()}",
+            "see git's message above.",
+        )
     return result.stdout
 
 
@@ -61,7 +67,9 @@ def repo_root(start: Path) -> Path:
         return Path(_git(start, "rev-parse", "--show-toplevel").strip())
     except GitError as e:
         raise GitError(
-            f"{start} is not inside a git work tree ({e}); run this from a clone of the repository."
+            str(start),
+            f"not inside a git work tree ({e.problem.problem})",
+            "run this from a clone of the repository.",
         ) from e
 
 
@@ -71,16 +79,19 @@ def merge_base(repo: Path, base: str) -> str:
         _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     except GitError as e:
         raise GitError(
-            f"base ref {base!r} does not name a commit in {repo}; fetch it first "
-            f"(e.g. `git fetch origin main`, or `fetch-depth: 0` in actions/checkout) "
-            f"or pass an existing ref such as origin/main."
+            str(repo),
+            f"base ref {base!r} does not name a commit.",
+            "fetch it first (e.g. `git fetch origin main`, or `fetch-depth: 0` in "
+            "actions/checkout), or pass an existing ref such as origin/main.",
         ) from e
     try:
         return _git(repo, "merge-base", base, "HEAD").strip()
     except GitError as e:
         raise GitError(
-            f"HEAD and {base!r} have no merge base in {repo} (a shallow clone?); fetch more "
-            f"history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
+            str(repo),
+            f"HEAD and {base!r} have no merge base (a shallow clone?).",
+            "fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` in "
+            "actions/checkout).",
         ) from e
 
 

@@ -16,6 +16,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest_tiers_on_path  # noqa: F401  (before the modules that import pytest_tiers)
+
+from pytest_tiers.messages import ProblemError, render
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -39,31 +43,38 @@ class Counts:
         return f"{text}, {self.skipped} skipped" if self.skipped else text
 
 
-class ReportError(Exception):
+class ReportError(ProblemError):
     """A report exists but cannot be read: never silently counted as zero."""
 
 
-def _suites(root: ET.Element) -> list[ET.Element]:
+_REWRITE = "re-run the tests that wrote it (Pants: `--test-report-dir`), or delete the file."
+
+
+def _suites(path: Path, root: ET.Element) -> list[ET.Element]:
     if root.tag == "testsuite":
         return [root]
     if root.tag == "testsuites":
         return root.findall("testsuite")
-    raise ReportError(f"root element is <{root.tag}>, expected <testsuites> or <testsuite>")
+    raise ReportError(
+        str(path), f"root element is <{root.tag}>, expected <testsuites> or <testsuite>.", _REWRITE
+    )
 
 
 def count_report(path: Path) -> Counts:
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as e:
-        raise ReportError(f"{path}: not a readable JUnit XML report ({e})") from e
+        raise ReportError(str(path), f"not a readable JUnit XML report ({e}).", _REWRITE) from e
     total = Counts()
-    for suite in _suites(root):
+    for suite in _suites(path, root):
         try:
             tests = int(suite.get("tests", "0"))
             failed = int(suite.get("failures", "0")) + int(suite.get("errors", "0"))
             skipped = int(suite.get("skipped", "0"))
         except ValueError as e:
-            raise ReportError(f"{path}: non-numeric count in <testsuite> ({e})") from e
+            raise ReportError(
+                str(path), f"non-numeric count in <testsuite> ({e}).", _REWRITE
+            ) from e
         total += Counts(passed=tests - failed - skipped, failed=failed, skipped=skipped)
     return total
 
@@ -89,16 +100,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             counts = count_directory(path) if path.is_dir() else Counts()
         except ReportError as e:
-            print(f"junit_summary: error: {e}", file=sys.stderr)
+            print(e, file=sys.stderr)
             return 2
         grand += counts
         print(f"{label or path.name}: {counts.line()}")
     print(grand.line())
     if grand.total == 0:
         print(
-            "junit_summary: error: no test results found in "
-            + ", ".join(args.reports)
-            + "; no test ran.",
+            render(
+                "junit_summary",
+                f"no test results found in {', '.join(args.reports)}; no test ran.",
+                "check that the test steps ran and wrote their JUnit reports there.",
+            ),
             file=sys.stderr,
         )
         return 1

@@ -15,11 +15,14 @@ import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from change_escalation import is_build_file
 
+from pytest_tiers.messages import ProblemError
 
-class PantsError(Exception):
+
+class PantsError(ProblemError):
     """A Pants query failed; the message carries the command and the end of its stderr."""
 
 
@@ -135,8 +138,23 @@ class Pants:
         result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             tail = "\n".join(result.stderr.strip().splitlines()[-15:])
-            raise PantsError(f"`{' '.join(argv)}` failed (exit {result.returncode}):\n{tail}")
+            raise PantsError(
+                str(self.repo),
+                f"`{' '.join(argv)}` failed (exit {result.returncode}):\n{tail}\n",
+                "fix what Pants reports above, then re-run.",
+            )
         return result.stdout
+
+    def option(self, scope: str, key: str) -> Any:
+        """An option's value as Pants resolves it here (pants.toml, the files that
+        PANTS_CONFIG_FILES names, PANTS_* variables, .pants.rc); None if the scope is unknown."""
+        scopes = json.loads(self.query("help-all"))["scope_to_help_info"]
+        if scope not in scopes:
+            return None
+        for option in (*scopes[scope]["basic"], *scopes[scope]["advanced"]):
+            if option["config_key"] == key:
+                return option["value_history"]["ranked_values"][-1]["value"]
+        return None
 
     def changed_graph(self, since: str) -> dict[str, Target]:
         return parse_peek(

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from junit_summary import Counts, ReportError, count_directory
 
+from pytest_tiers.messages import render
+
 CACHE_SOURCES = ("memoized", "cached locally", "cached remotely")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _RESULT = re.compile(
@@ -92,12 +94,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         counts = count_directory(args.reports) if args.reports.is_dir() else Counts()
     except ReportError as e:
-        print(f"tier_summary: error: {e}", file=sys.stderr)
+        print(e, file=sys.stderr)
         return 2
     try:
         lines = args.log.read_text(errors="replace").splitlines()
     except OSError as e:
-        print(f"tier_summary: error: cannot read the console log {args.log} ({e})", file=sys.stderr)
+        print(
+            render(
+                str(args.log),
+                f"cannot read the console log ({e.strerror or e}).",
+                "pass the log the tier run was tee'd to (build-support/ci/gha_tier writes it).",
+            ),
+            file=sys.stderr,
+        )
         return 2
     print(markdown(args.tier, counts, run_sources(lines), args.seconds))
     return 0

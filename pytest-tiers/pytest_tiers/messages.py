@@ -26,3 +26,12 @@ class Problem:
 
 def render(location: str, problem: str, fix: str) -> str:
     return f"{location}: {problem}\n    fix: {fix}"
+
+
+class ProblemError(Exception):
+    """An error whose message is a `Problem`: raised where the problem is found, printed as it
+    is where it is caught."""
+
+    def __init__(self, location: str, problem: str, fix: str) -> None:
+        self.problem = Problem(location, problem, fix)
+        super().__init__(self.problem.render())

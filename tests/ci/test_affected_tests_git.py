@@ -180,16 +180,6 @@ def test_uncommitted_and_untracked_changes_count_like_pants_counts_them(
     )
 
 
-def test_unknown_tier_is_a_usage_error(
-    repo: ScratchRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
-    repo.branch("bad-tier")
-    assert main(["--list", "--repo", str(repo.root), "main", "units"]) == 2
-    err = capsys.readouterr().err
-    assert "unknown tier 'units'" in err
-    assert "unit, integration" in err
-
-
 def test_unresolvable_base_is_a_usage_error(
     repo: ScratchRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -204,4 +194,4 @@ def test_outside_a_git_repository_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--list", "--repo", str(tmp_path), "main", "unit"]) == 2
-    assert f"{tmp_path} is not inside a git work tree" in capsys.readouterr().err
+    assert f"{tmp_path}: not inside a git work tree" in capsys.readouterr().err

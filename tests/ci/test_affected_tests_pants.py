@@ -19,6 +19,8 @@ from pants_selection import Pants
 pytestmark = pytest.mark.integration
 
 LAUNCHER = Path("pants").resolve()
+# Where pants-plugins/ and pytest-tiers/ are (the sandbox root under Pants).
+PLUGINS_ROOT = LAUNCHER.parent
 
 
 def provisioned_pants() -> str:
@@ -34,7 +36,8 @@ def provisioned_pants() -> str:
         f"no provisioned Pants at {pants}: run ./pants once, and pass HOME or "
         "PANTS_LAUNCHER_CACHE to this test (extra_env_vars in tests/ci/BUILD)."
     )
-    return f"{pants} --no-pantsd"
+    # The scratch repository's pants.toml loads the tiers plugin from this tree.
+    return f"env TIERS_PLUGINS_ROOT={PLUGINS_ROOT} {pants} --no-pantsd"
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +147,13 @@ def test_deleted_module_runs_the_whole_tier(
         "  tests/integration/test_catalog.py",
         "  tests/integration/test_checkout.py",
     ]
+
+
+def test_unknown_tier_is_a_usage_error(
+    repo: ScratchRepo, pants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.branch("bad-tier")
+    assert main(["--list", "--repo", str(repo.root), "--pants", pants, "main", "units"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown tier 'units'" in err
+    assert "unit, integration" in err

@@ -64,7 +64,6 @@ async def test_same_row_and_key_from_two_slots(pg_session, redis_client, keys):
 
 def test_two_slots_writing_the_same_row_and_key_do_not_see_each_other(tmp_path: Path) -> None:
     shutil.copy(REPO / "backend" / "conftest.py", tmp_path / "conftest.py")
-    shutil.copy(REPO / "pants.toml", tmp_path / "pants.toml")
     shutil.copy(REPO / "backend" / "pyproject.toml", tmp_path / "pyproject.toml")
     (tmp_path / "test_slots.py").write_text(SAME_ROW_AND_KEY)
     barrier = tmp_path / "barrier"

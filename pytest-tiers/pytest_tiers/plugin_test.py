@@ -1,67 +1,29 @@
-"""Canaries for the tier rules that plain pytest enforces (backend/conftest.py).
+"""The tier rules that plain pytest enforces through pytest-tiers, in scratch sessions.
 
 Each runs a scratch pytest session (a subprocess, so nothing leaks into this one) with the
-backend's plugin and the repository's `[tiers]`, and checks what a user would see.
+plugin configured as a user would configure it, and checks what that user would see. The test
+that needs a real socket is in plugin_network_test.py (integration tier).
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 pytestmark = pytest.mark.unit
 
-REPO = Path(__file__).resolve().parents[2]
-
-# The scratch test listens on, and connects to, a loopback port of its own, so nothing but the
-# tier decides the outcome (and this process opens no socket).
-CONNECTING_TEST = """
-import socket
-import pytest
-
-pytestmark = pytest.mark.{tier}
-
-
-def test_connects():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        socket.create_connection(server.getsockname(), timeout=2).close()
-"""
-
-
-@pytest.fixture
-def scratch(pytester: pytest.Pytester) -> pytest.Pytester:
-    shutil.copy(REPO / "backend" / "conftest.py", pytester.path / "conftest.py")
-    shutil.copy(REPO / "pants.toml", pytester.path / "pants.toml")
-    pytester.makeini(
-        "[pytest]\n"
-        "markers =\n    unit: u\n    integration: i\n"
-        "addopts = --strict-markers --allow-unix-socket\n"
-        "asyncio_default_fixture_loop_scope = function\n"
-    )
-    return pytester
-
 
 def test_unit_test_that_connects_fails_and_says_where_it_belongs(
-    scratch: pytest.Pytester,
+    scratch: pytest.Pytester, connecting_test: Callable[[str], str]
 ) -> None:
-    scratch.makepyfile(test_net=CONNECTING_TEST.format(tier="unit"))
+    scratch.makepyfile(test_net=connecting_test("unit"))
     result = scratch.runpytest_subprocess()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["*test_net.py::test_connects is a 'unit' test and tried to open a network connection*"]
+        ["*test_net.py::test_connects: this 'unit' test tried to open a network connection*"]
     )
     assert "move the test to the integration tier" in result.stdout.str()
-
-
-def test_same_test_passes_once_moved_to_integration(
-    scratch: pytest.Pytester,
-) -> None:
-    scratch.makepyfile(test_net=CONNECTING_TEST.format(tier="integration"))
-    scratch.runpytest_subprocess().assert_outcomes(passed=1)
 
 
 def test_asyncio_loop_still_works_in_the_unit_tier(scratch: pytest.Pytester) -> None:
