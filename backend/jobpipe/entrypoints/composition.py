@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from jobpipe.adapters.deterministic_runner import DeterministicRunner
 from jobpipe.adapters.migrations import run_migrations
 from jobpipe.adapters.postgres_engine import create_postgres_engine, create_session_factory
 from jobpipe.adapters.postgres_unit_of_work import PostgresUnitOfWork
@@ -23,11 +24,10 @@ from jobpipe.adapters.redis_concurrency_limiter import RedisConcurrencyLimiter
 from jobpipe.adapters.redis_job_queue import RedisJobQueue
 from jobpipe.adapters.redis_keys import KeySpace
 from jobpipe.adapters.redis_usage_counter import RedisUsageCounter
-from jobpipe.domain.runner import JobRunner
 from jobpipe.entrypoints.api.app import create_app
 from jobpipe.entrypoints.api.correlation import CorrelationIdLogFilter
 from jobpipe.entrypoints.worker_loop import Worker, default_worker_id
-from jobpipe.service_layer.runners import DeterministicRunner
+from jobpipe.service_layer.ports import JobRunner
 from jobpipe.service_layer.services import Services
 from jobpipe.settings import Settings
 

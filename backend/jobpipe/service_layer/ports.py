@@ -12,7 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from jobpipe.domain.artifacts import Artifact
+from jobpipe.domain.artifacts import Artifact, ArtifactDraft
 from jobpipe.domain.jobs import Job, JobState
 from jobpipe.domain.projects import Project
 from jobpipe.domain.queue_messages import QueuedJob
@@ -143,3 +143,14 @@ class UsageCounter(Protocol):
     async def refund(self, user_id: uuid.UUID, *, now: datetime) -> None: ...
 
     async def used(self, user_id: uuid.UUID, *, now: datetime) -> int: ...
+
+
+class JobFailed(Exception):
+    """Raised by a runner when the job itself failed (as opposed to the worker crashing)."""
+
+
+class JobRunner(Protocol):
+    """What a worker calls to turn a job into artifacts. Runners must be deterministic in their
+    inputs, since a redelivered job is run again and must produce the same result."""
+
+    async def run(self, job: Job, project: Project) -> list[ArtifactDraft]: ...

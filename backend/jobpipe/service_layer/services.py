@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from jobpipe.domain.feature_flags import FeatureFlags
-from jobpipe.domain.runner import JobRunner
 from jobpipe.service_layer.ports import (
     Clock,
     ConcurrencyLimiter,
+    JobRunner,
     UnitOfWorkFactory,
     UsageCounter,
     WorkQueue,

@@ -24,9 +24,9 @@ from jobpipe.domain.artifacts import Artifact, ArtifactDraft
 from jobpipe.domain.feature_flags import FeatureFlags
 from jobpipe.domain.jobs import Job, JobState
 from jobpipe.domain.projects import Project
-from jobpipe.domain.runner import JobFailed
 from jobpipe.domain.usage_policy import Plan
 from jobpipe.domain.users import User, hash_api_key
+from jobpipe.service_layer.ports import JobFailed
 from jobpipe.service_layer.services import Services
 
 

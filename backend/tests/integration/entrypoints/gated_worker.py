@@ -11,11 +11,11 @@ import asyncio
 import os
 from pathlib import Path
 
+from jobpipe.adapters.deterministic_runner import DeterministicRunner
 from jobpipe.domain.artifacts import ArtifactDraft
 from jobpipe.domain.jobs import Job
 from jobpipe.domain.projects import Project
 from jobpipe.entrypoints.composition import worker_main
-from jobpipe.service_layer.runners import DeterministicRunner
 
 
 class GatedRunner:

@@ -1,5 +1,6 @@
 import pytest
 
+from jobpipe.adapters.deterministic_runner import DeterministicRunner
 from jobpipe.domain.artifacts import ArtifactDraft
 from jobpipe.domain.jobs import Job
 from jobpipe.service_layer.artifacts import (
@@ -10,7 +11,6 @@ from jobpipe.service_layer.artifacts import (
 )
 from jobpipe.service_layer.errors import NotFound
 from jobpipe.service_layer.run_job import run_job
-from jobpipe.service_layer.runners import DeterministicRunner
 from tests.unit.fakes import FakeWorld
 
 pytestmark = pytest.mark.unit

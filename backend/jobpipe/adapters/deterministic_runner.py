@@ -1,4 +1,5 @@
-"""The real runner: deterministic, so a redelivered job produces identical artifacts.
+"""The real runner, an adapter of the `JobRunner` port: deterministic, so a redelivered job
+produces identical artifacts.
 
 It "builds" a project into a manifest whose checksum depends only on the project and the job,
 plus a short build log. It stands in for a real build system behind the same protocol.
