@@ -3,7 +3,7 @@
 The unit of work copies the store on entry and publishes the copy only on commit, so a use case
 that forgets to commit (or fails half-way) is caught by the unit tests, as it would be on
 PostgreSQL. Redis-backed ports are not faked here: the unit tier runs the real Redis adapters on
-`fakeredis` (see `make_services`).
+`fakeredis` (see `make_world`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from jobpipe.domain.jobs import Job, JobState
 from jobpipe.domain.projects import Project
 from jobpipe.domain.usage_policy import Plan
 from jobpipe.domain.users import User, hash_api_key
-from jobpipe.service_layer.ports import JobFailed
-from jobpipe.service_layer.services import Services
+from jobpipe.service_layer.ports import JobFailed, Ports
 
 
 @dataclass
@@ -225,14 +224,14 @@ class FakeClock:
 
 @dataclass
 class FakeWorld:
-    """Everything a unit test needs: services on fakes plus handles to inspect them."""
+    """Everything a unit test needs: ports on fakes plus handles to inspect them."""
 
     store: InMemoryStore
     redis: FakeAsyncRedis
     keys: KeySpace
     clock: FakeClock
     runner: FakeRunner
-    services: Services
+    ports: Ports
 
     def uow(self) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.store)
@@ -258,7 +257,7 @@ def make_world(flags: FeatureFlags | None = None) -> FakeWorld:
     keys = KeySpace(prefix="unit")
     clock = FakeClock()
     runner = FakeRunner()
-    services = Services(
+    ports = Ports(
         uow_factory=lambda: InMemoryUnitOfWork(store),
         queue=RedisJobQueue(redis, keys),
         limiter=RedisConcurrencyLimiter(redis, keys),
@@ -267,4 +266,4 @@ def make_world(flags: FeatureFlags | None = None) -> FakeWorld:
         flags=flags or FeatureFlags(),
         clock=clock,
     )
-    return FakeWorld(store, redis, keys, clock, runner, services)
+    return FakeWorld(store, redis, keys, clock, runner, ports)

@@ -15,7 +15,7 @@ import jobpipe.entrypoints.admin as admin_entrypoint
 import jobpipe.entrypoints.serve as serve_entrypoint
 from jobpipe.domain.usage_policy import Plan
 from jobpipe.entrypoints.api.app import create_app
-from jobpipe.entrypoints.composition import build_worker, production_services
+from jobpipe.entrypoints.composition import build_worker, production_ports
 from jobpipe.service_layer.users import register_user
 from jobpipe.settings import Settings
 from tests.integration.entrypoints.support import (
@@ -30,15 +30,15 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 async def api(isolated_settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
-    """The production app and services, confined to this test's schema and key prefix."""
-    async with production_services(isolated_settings) as services:
+    """The production app and ports, confined to this test's schema and key prefix."""
+    async with production_ports(isolated_settings) as ports:
 
         def provide():
             from contextlib import asynccontextmanager
 
             @asynccontextmanager
             async def borrowed():
-                yield services
+                yield ports
 
             return borrowed()
 
@@ -46,12 +46,12 @@ async def api(isolated_settings: Settings) -> AsyncIterator[tuple[httpx.AsyncCli
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
-                yield client, services
+                yield client, ports
 
 
 async def test_create_submit_run_and_export(api, isolated_settings: Settings) -> None:
-    client, services = api
-    _, key = await register_user(services.uow_factory(), name="ann", plan=Plan.PRO)
+    client, ports = api
+    _, key = await register_user(ports.uow_factory(), name="ann", plan=Plan.PRO)
     auth = {"Authorization": f"Bearer {key}"}
 
     project = (await client.post("/projects", json={"name": "site"}, headers=auth)).json()
@@ -59,7 +59,7 @@ async def test_create_submit_run_and_export(api, isolated_settings: Settings) ->
     assert job["state"] == "queued"
     assert (await client.get("/dashboard", headers=auth)).json()["queue_depth"] == 1
 
-    result = await build_worker(services, isolated_settings).run_once()
+    result = await build_worker(ports, isolated_settings).run_once()
     assert result is not None and result.outcome.value == "succeeded"
 
     fetched = (await client.get(f"/jobs/{job['id']}", headers=auth)).json()
@@ -72,9 +72,9 @@ async def test_create_submit_run_and_export(api, isolated_settings: Settings) ->
 
 
 async def test_isolation_and_limits_on_real_storage(api) -> None:
-    client, services = api
-    _, alice = await register_user(services.uow_factory(), name="alice", plan=Plan.FREE)
-    _, bob = await register_user(services.uow_factory(), name="bob", plan=Plan.FREE)
+    client, ports = api
+    _, alice = await register_user(ports.uow_factory(), name="alice", plan=Plan.FREE)
+    _, bob = await register_user(ports.uow_factory(), name="bob", plan=Plan.FREE)
     as_alice = {"Authorization": f"Bearer {alice}"}
     as_bob = {"Authorization": f"Bearer {bob}"}
 

@@ -9,15 +9,15 @@ import httpx
 import pytest
 
 from jobpipe.entrypoints.api.app import create_app
-from jobpipe.service_layer.services import Services
+from jobpipe.service_layer.ports import Ports
 from tests.unit.fakes import FakeWorld
 
 
 @asynccontextmanager
-async def api_client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
+async def api_client(ports: Ports) -> AsyncIterator[httpx.AsyncClient]:
     @asynccontextmanager
-    async def provide() -> AsyncIterator[Services]:
-        yield services
+    async def provide() -> AsyncIterator[Ports]:
+        yield ports
 
     app = create_app(provide)
     async with app.router.lifespan_context(app):
@@ -28,7 +28,7 @@ async def api_client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def client(world: FakeWorld) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(world.services) as api:
+    async with api_client(world.ports) as api:
         yield api
 
 

@@ -36,8 +36,8 @@ async def test_ready_when_every_probe_passes(world: FakeWorld) -> None:
     async def ok() -> None:
         return None
 
-    world.services.health_checks = {"postgres": ok, "redis": ok}
-    async with api_client(world.services) as client:
+    world.ports.health_checks = {"postgres": ok, "redis": ok}
+    async with api_client(world.ports) as client:
         response = await client.get("/health/ready")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"postgres": "ok", "redis": "ok"}}
@@ -50,8 +50,8 @@ async def test_not_ready_names_the_failing_service(world: FakeWorld) -> None:
     async def down() -> None:
         raise ConnectionRefusedError
 
-    world.services.health_checks = {"postgres": ok, "redis": down}
-    async with api_client(world.services) as client:
+    world.ports.health_checks = {"postgres": ok, "redis": down}
+    async with api_client(world.ports) as client:
         response = await client.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["checks"] == {
@@ -68,7 +68,7 @@ def test_the_app_starts_and_stops_its_services_with_the_lifespan(world: FakeWorl
     @asynccontextmanager
     async def provide():
         events.append("open")
-        yield world.services
+        yield world.ports
         events.append("close")
 
     with TestClient(create_app(provide)) as client:

@@ -19,7 +19,7 @@ async def alice_built(client: httpx.AsyncClient, world: FakeWorld) -> dict[str, 
     _, key = world.add_user("alice", Plan.PRO)
     project = (await client.post("/projects", json={"name": "secret"}, headers=bearer(key))).json()
     job = (await client.post(f"/projects/{project['id']}/jobs", headers=bearer(key))).json()
-    await Worker(world.services, worker_id="w").run_once()
+    await Worker(world.ports, worker_id="w").run_once()
     artifacts = (await client.get(f"/jobs/{job['id']}/artifacts", headers=bearer(key))).json()
     assert artifacts, "the worker should have produced artifacts"
     return {"project": project["id"], "job": job["id"], "artifact": artifacts[0]["id"]}

@@ -30,7 +30,7 @@ async def test_create_submit_run_fetch_and_advance(
 
     job = (await client.post(f"/projects/{project['id']}/jobs", headers=auth)).json()
     assert job["state"] == "queued"
-    result = await Worker(world.services, worker_id="w").run_once()
+    result = await Worker(world.ports, worker_id="w").run_once()
     assert result is not None
     fetched = (await client.get(f"/jobs/{job['id']}", headers=auth)).json()
     assert (fetched["state"], fetched["attempts"]) == ("succeeded", 1)
@@ -54,7 +54,7 @@ async def test_cancelling_a_finished_job_is_a_conflict(
     user, key = world.add_user("ann")
     project = world.add_project(user)
     job = (await client.post(f"/projects/{project.id}/jobs", headers=bearer(key))).json()
-    await Worker(world.services, worker_id="w").run_once()
+    await Worker(world.ports, worker_id="w").run_once()
     response = await client.post(f"/jobs/{job['id']}/cancel", headers=bearer(key))
     assert response.status_code == 409
     assert response.json()["detail"] == "job is already succeeded"
@@ -78,7 +78,7 @@ async def test_markdown_export_can_be_switched_off() -> None:
     world = make_world(FeatureFlags({Flag.MARKDOWN_EXPORT: FlagRule(enabled=False)}))
     user, key = world.add_user("ann")
     project = world.add_project(user)
-    async with api_client(world.services) as client:
+    async with api_client(world.ports) as client:
         response = await client.get(f"/projects/{project.id}/artifacts.md", headers=bearer(key))
         listing = await client.get(f"/projects/{project.id}/artifacts", headers=bearer(key))
     await world.redis.aclose()

@@ -44,7 +44,7 @@ async def test_daily_quota_is_a_429_with_reset_time(
     project = world.add_project(user)
     quota = limits_for(Plan.FREE).daily_jobs
     for _ in range(quota):
-        await world.services.usage.consume(user.id, limit=quota, now=world.clock())
+        await world.ports.usage.consume(user.id, limit=quota, now=world.clock())
     response = await client.post(f"/projects/{project.id}/jobs", headers=bearer(key))
     assert response.status_code == 429
     body = response.json()

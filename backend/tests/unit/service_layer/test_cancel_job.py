@@ -14,7 +14,7 @@ pytestmark = pytest.mark.unit
 async def submitted(world: FakeWorld, plan: Plan = Plan.FREE):
     user, _ = world.add_user("ann", plan)
     project = world.add_project(user)
-    s = world.services
+    s = world.ports
     job = await submit_job(
         uow=world.uow(),
         queue=s.queue,
@@ -28,7 +28,7 @@ async def submitted(world: FakeWorld, plan: Plan = Plan.FREE):
 
 
 async def cancel(world: FakeWorld, user, job_id: uuid.UUID):
-    s = world.services
+    s = world.ports
     return await cancel_job(
         uow=world.uow(),
         queue=s.queue,
@@ -45,9 +45,9 @@ async def test_cancelling_a_queued_job_withdraws_it_and_frees_the_slot(world: Fa
     assert cancelled.state is JobState.CANCELLED
     assert world.store.jobs[job.id].state is JobState.CANCELLED
     assert world.store.jobs[job.id].finished_at == world.clock()
-    assert await world.services.queue.depth() == 0
-    assert await world.services.queue.pop("w", lease_seconds=1) is None
-    assert await world.services.limiter.active(user.id) == 0
+    assert await world.ports.queue.depth() == 0
+    assert await world.ports.queue.pop("w", lease_seconds=1) is None
+    assert await world.ports.limiter.active(user.id) == 0
 
 
 async def test_cancelling_twice_is_a_conflict(world: FakeWorld) -> None:
@@ -63,13 +63,13 @@ async def test_other_users_cannot_cancel(world: FakeWorld) -> None:
     with pytest.raises(NotFound):
         await cancel(world, intruder, job.id)
     assert world.store.jobs[job.id].state is JobState.QUEUED
-    assert await world.services.queue.depth() == 1
+    assert await world.ports.queue.depth() == 1
 
 
 async def test_cancelled_job_frees_room_for_the_next_submission(world: FakeWorld) -> None:
     user, job = await submitted(world, Plan.FREE)
     await cancel(world, user, job.id)
-    s = world.services
+    s = world.ports
     project_id = job.project_id
     again = await submit_job(
         uow=world.uow(),

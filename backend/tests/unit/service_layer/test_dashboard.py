@@ -13,7 +13,7 @@ pytestmark = pytest.mark.unit
 
 
 async def dashboard_for(world: FakeWorld, user, workers: int = 1):
-    s = world.services
+    s = world.ports
     return await build_dashboard(
         uow=world.uow(),
         queue=s.queue,
@@ -29,7 +29,7 @@ async def dashboard_for(world: FakeWorld, user, workers: int = 1):
 async def test_counts_usage_against_the_plan(world: FakeWorld) -> None:
     user, _ = world.add_user("ann", Plan.PRO)
     project = world.add_project(user)
-    s = world.services
+    s = world.ports
     for _ in range(2):
         await submit_job(
             uow=world.uow(),
@@ -63,7 +63,7 @@ async def test_wait_estimate_uses_recent_durations_and_workers(world: FakeWorld)
     done.start(world.clock())
     done.succeed(world.clock() + timedelta(seconds=20))
     world.store.jobs[done.id] = done
-    s = world.services
+    s = world.ports
     for _ in range(4):
         await submit_job(
             uow=world.uow(),

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.unit
 async def submit(world: FakeWorld, plan: Plan = Plan.PRO) -> Job:
     user, _ = world.add_user(f"user-{len(world.store.users)}", plan)
     project = world.add_project(user)
-    s = world.services
+    s = world.ports
     return await submit_job(
         uow=world.uow(),
         queue=s.queue,
@@ -30,7 +30,7 @@ async def submit(world: FakeWorld, plan: Plan = Plan.PRO) -> Job:
 
 
 def worker(world: FakeWorld, worker_id: str = "w1", lease: float = 5.0) -> Worker:
-    return Worker(world.services, worker_id=worker_id, lease_seconds=lease, poll_seconds=0.05)
+    return Worker(world.ports, worker_id=worker_id, lease_seconds=lease, poll_seconds=0.05)
 
 
 async def test_idle_worker_returns_after_its_poll_timeout(world: FakeWorld) -> None:
@@ -42,23 +42,23 @@ async def test_a_processed_job_is_acked_and_its_slot_released(world: FakeWorld) 
     result = await worker(world).run_once()
     assert result is not None and result.outcome is RunOutcome.SUCCEEDED
     assert world.store.jobs[job.id].state is JobState.SUCCEEDED
-    assert await world.services.queue.leased() == {}
-    assert await world.services.limiter.active(job.owner_id) == 0
+    assert await world.ports.queue.leased() == {}
+    assert await world.ports.limiter.active(job.owner_id) == 0
 
 
 async def test_a_failed_job_also_releases_its_slot(world: FakeWorld) -> None:
     job = await submit(world)
-    world.services.runner = FakeRunner(fail_with="lint errors")
+    world.ports.runner = FakeRunner(fail_with="lint errors")
     result = await worker(world).run_once()
     assert result is not None and result.outcome is RunOutcome.FAILED
-    assert await world.services.limiter.active(job.owner_id) == 0
-    assert await world.services.queue.leased() == {}
+    assert await world.ports.limiter.active(job.owner_id) == 0
+    assert await world.ports.queue.leased() == {}
 
 
 async def test_a_dead_workers_job_is_redelivered_and_finished_once(world: FakeWorld) -> None:
     job = await submit(world)
     # A worker took the job, marked it running, then vanished without acking.
-    taken = await world.services.queue.pop("dead", lease_seconds=0.05)
+    taken = await world.ports.queue.pop("dead", lease_seconds=0.05)
     assert taken is not None
     stored = world.store.jobs[job.id]
     stored.start()
@@ -84,7 +84,7 @@ async def test_heartbeat_keeps_a_long_job_from_being_stolen(world: FakeWorld) ->
     task = asyncio.create_task(slow_worker.run_once())
     await asyncio.wait_for(started.wait(), timeout=5)
     await asyncio.sleep(0.4)  # well past the lease: only the heartbeat keeps it
-    assert await world.services.queue.reap_expired() == []
+    assert await world.ports.queue.reap_expired() == []
     finish.set()
     result = await asyncio.wait_for(task, timeout=5)
     assert result is not None and result.outcome is RunOutcome.SUCCEEDED
@@ -109,7 +109,7 @@ async def test_run_stops_when_asked(world: FakeWorld) -> None:
 async def test_an_iteration_error_does_not_kill_the_loop(world: FakeWorld) -> None:
     await submit(world)
     calls = 0
-    real_reap = world.services.queue.reap_expired
+    real_reap = world.ports.queue.reap_expired
 
     async def flaky_reap(limit: int = 100):
         nonlocal calls
@@ -118,7 +118,7 @@ async def test_an_iteration_error_does_not_kill_the_loop(world: FakeWorld) -> No
             raise ConnectionError("redis blinked")
         return await real_reap(limit)
 
-    world.services.queue.reap_expired = flaky_reap  # type: ignore[method-assign]
+    world.ports.queue.reap_expired = flaky_reap  # type: ignore[method-assign]
     stop = asyncio.Event()
 
     async def stop_when_done() -> None:
