@@ -58,8 +58,9 @@ SERVICE_ENV = {
     "JOBPIPE_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
     "JOBPIPE_REDIS_URL": "redis://127.0.0.1:6379/0",
 }
-# Integration BUILD files, and the edit that batches them for the "batched" row only.
-INTEGRATION_BUILDS = ("backend/tests/adapters/BUILD", "backend/tests/e2e/BUILD")
+# The integration tier's BUILD file (its one `__defaults__`), and the edit that batches the
+# tier for the "batched" row only.
+INTEGRATION_BUILDS = ("backend/tests/integration/BUILD",)
 TAGS_LINE = 'tags=["integration"],'
 BATCHED_TAGS_LINE = 'tags=["integration"], batch_compatibility_tag="bench-integration",'
 # Pants' per-process summary: `✓ ADDR succeeded in 1.20s (memoized).`, batched:

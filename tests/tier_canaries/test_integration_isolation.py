@@ -1,4 +1,4 @@
-"""Canary for the integration tier's parallel isolation (backend/tests/service_fixtures.py).
+"""Canary for the integration tier's parallel isolation (backend/tests/integration/conftest.py).
 
 Two scratch pytest processes run at once, as Pants runs them with `[pytest].execution_slot_var`:
 slots 1 and 2. Each writes the same row (a user with one fixed, unique name) and the same
@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.service_fixtures import *  # noqa: F403
+from tests.integration.conftest import *  # noqa: F403
 
 pytestmark = pytest.mark.integration
 

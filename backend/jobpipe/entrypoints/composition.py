@@ -1,6 +1,6 @@
 """The composition root: the only place that builds adapters and wires them together.
 
-Everything here runs when called, never at import: the API builds its services in its
+Everything here runs when called, never at import: the API builds its ports in its
 lifespan, the worker in `run_worker`.
 """
 
@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from jobpipe.adapters.deterministic_runner import DeterministicRunner
 from jobpipe.adapters.migrations import run_migrations
 from jobpipe.adapters.postgres_engine import create_postgres_engine, create_session_factory
 from jobpipe.adapters.postgres_unit_of_work import PostgresUnitOfWork
@@ -23,19 +24,17 @@ from jobpipe.adapters.redis_concurrency_limiter import RedisConcurrencyLimiter
 from jobpipe.adapters.redis_job_queue import RedisJobQueue
 from jobpipe.adapters.redis_keys import KeySpace
 from jobpipe.adapters.redis_usage_counter import RedisUsageCounter
-from jobpipe.domain.runner import JobRunner
 from jobpipe.entrypoints.api.app import create_app
 from jobpipe.entrypoints.api.correlation import CorrelationIdLogFilter
 from jobpipe.entrypoints.worker_loop import Worker, default_worker_id
-from jobpipe.service_layer.runners import DeterministicRunner
-from jobpipe.service_layer.services import Services
+from jobpipe.service_layer.ports import JobRunner, Ports
 from jobpipe.settings import Settings
 
 
 @asynccontextmanager
-async def production_services(
+async def production_ports(
     settings: Settings, *, runner: JobRunner | None = None
-) -> AsyncIterator[Services]:
+) -> AsyncIterator[Ports]:
     """Open PostgreSQL and Redis (migrating first if configured), close them on exit."""
     if settings.run_migrations_on_startup:
         await run_migrations(settings.database_url, schema=settings.database_schema)
@@ -52,7 +51,7 @@ async def production_services(
         await redis.ping()
 
     try:
-        yield Services(
+        yield Ports(
             uow_factory=lambda: PostgresUnitOfWork(session_factory),
             queue=RedisJobQueue(redis, keys),
             limiter=RedisConcurrencyLimiter(redis, keys),
@@ -68,15 +67,15 @@ async def production_services(
 def build_app(settings: Settings | None = None) -> FastAPI:
     """The production app; `uvicorn --factory jobpipe.entrypoints.composition:build_app`."""
     resolved = settings or Settings()
-    return create_app(lambda: production_services(resolved))
+    return create_app(lambda: production_ports(resolved))
 
 
 log = logging.getLogger(__name__)
 
 
-def build_worker(services: Services, settings: Settings) -> Worker:
+def build_worker(ports: Ports, settings: Settings) -> Worker:
     return Worker(
-        services,
+        ports,
         worker_id=settings.worker_id or default_worker_id(),
         lease_seconds=settings.worker_lease_seconds,
         poll_seconds=settings.worker_poll_seconds,
@@ -89,8 +88,8 @@ async def run_worker(settings: Settings, *, runner: JobRunner | None = None) -> 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with production_services(settings, runner=runner) as services:
-        worker = build_worker(services, settings)
+    async with production_ports(settings, runner=runner) as ports:
+        worker = build_worker(ports, settings)
         # Operators and tests wait for this line: from here on, SIGTERM is a graceful stop.
         log.info("worker %s ready", worker.worker_id)
         await worker.run(stop)

@@ -13,8 +13,8 @@ from contextlib import asynccontextmanager
 import uvicorn
 
 from jobpipe.entrypoints.api.app import create_app
-from jobpipe.entrypoints.composition import build_worker, configure_logging, production_services
-from jobpipe.service_layer.services import Services
+from jobpipe.entrypoints.composition import build_worker, configure_logging, production_ports
+from jobpipe.service_layer.ports import Ports
 from jobpipe.settings import Settings
 
 
@@ -23,17 +23,17 @@ def main() -> None:
     settings = Settings()
 
     @asynccontextmanager
-    async def services_with_worker() -> AsyncIterator[Services]:
-        async with production_services(settings) as services:
+    async def ports_with_worker() -> AsyncIterator[Ports]:
+        async with production_ports(settings) as ports:
             stop = asyncio.Event()
-            worker = asyncio.create_task(build_worker(services, settings).run(stop))
+            worker = asyncio.create_task(build_worker(ports, settings).run(stop))
             try:
-                yield services
+                yield ports
             finally:
                 stop.set()
                 await worker
 
-    uvicorn.run(create_app(services_with_worker), host=settings.api_host, port=settings.api_port)
+    uvicorn.run(create_app(ports_with_worker), host=settings.api_host, port=settings.api_port)
 
 
 if __name__ == "__main__":

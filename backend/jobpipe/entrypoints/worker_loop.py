@@ -2,7 +2,7 @@
 
 While a job runs, a heartbeat extends its lease; if the process dies the heartbeat stops, the
 lease expires, and any worker's next `reap_expired` redelivers the job. The loop only sees
-ports (`Services`), so unit tests drive it on fakes; the process around it is `worker.py`.
+ports (`Ports`), so unit tests drive it on fakes; the process around it is `worker.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import os
 import socket
 import uuid
 
+from jobpipe.service_layer.ports import Ports
 from jobpipe.service_layer.run_job import RunResult, run_job
-from jobpipe.service_layer.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +27,13 @@ def default_worker_id() -> str:
 class Worker:
     def __init__(
         self,
-        services: Services,
+        ports: Ports,
         *,
         worker_id: str,
         lease_seconds: float = 30.0,
         poll_seconds: float = 1.0,
     ) -> None:
-        self._services = services
+        self._ports = ports
         self.worker_id = worker_id
         self._lease_seconds = lease_seconds
         self._poll_seconds = poll_seconds
@@ -41,7 +41,7 @@ class Worker:
     async def _heartbeat(self, job_id: uuid.UUID) -> None:
         while True:
             await asyncio.sleep(self._lease_seconds / 3)
-            held = await self._services.queue.extend_lease(
+            held = await self._ports.queue.extend_lease(
                 job_id, self.worker_id, self._lease_seconds
             )
             if not held:
@@ -50,7 +50,7 @@ class Worker:
 
     async def run_once(self) -> RunResult | None:
         """Redeliver expired leases, then take and run at most one job."""
-        queue = self._services.queue
+        queue = self._ports.queue
         redelivered = await queue.reap_expired()
         if redelivered:
             log.warning("redelivering jobs whose workers were lost: %s", redelivered)
@@ -63,10 +63,10 @@ class Worker:
         heartbeat = asyncio.create_task(self._heartbeat(message.job_id))
         try:
             result = await run_job(
-                uow_factory=self._services.uow_factory,
-                runner=self._services.runner,
+                uow_factory=self._ports.uow_factory,
+                runner=self._ports.runner,
                 job_id=message.job_id,
-                clock=self._services.clock,
+                clock=self._ports.clock,
             )
         finally:
             heartbeat.cancel()
@@ -74,7 +74,7 @@ class Worker:
                 await heartbeat
         await queue.ack(message.job_id, self.worker_id)
         if result.job is not None and result.job.state.is_terminal:
-            await self._services.limiter.release(result.job.owner_id, str(message.job_id))
+            await self._ports.limiter.release(result.job.owner_id, str(message.job_id))
         log.info("job %s: %s", message.job_id, result.outcome.value)
         return result
 

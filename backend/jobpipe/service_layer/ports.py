@@ -1,4 +1,5 @@
-"""The ports the use cases need. Adapters implement them; tests substitute fakes.
+"""The ports the use cases need. Adapters implement them; tests substitute fakes. `Ports`
+bundles one of each for an entrypoint.
 
 Repositories that serve API requests take the caller's `owner_id`, so that a user can only ever
 load their own rows: another user's project is indistinguishable from a missing one.
@@ -7,12 +8,14 @@ load their own rows: another user's project is indistinguishable from a missing 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from types import TracebackType
 from typing import Protocol
 
-from jobpipe.domain.artifacts import Artifact
+from jobpipe.domain.artifacts import Artifact, ArtifactDraft
+from jobpipe.domain.feature_flags import FeatureFlags
 from jobpipe.domain.jobs import Job, JobState
 from jobpipe.domain.projects import Project
 from jobpipe.domain.queue_messages import QueuedJob
@@ -143,3 +146,35 @@ class UsageCounter(Protocol):
     async def refund(self, user_id: uuid.UUID, *, now: datetime) -> None: ...
 
     async def used(self, user_id: uuid.UUID, *, now: datetime) -> int: ...
+
+
+class JobFailed(Exception):
+    """Raised by a runner when the job itself failed (as opposed to the worker crashing)."""
+
+
+class JobRunner(Protocol):
+    """What a worker calls to turn a job into artifacts. Runners must be deterministic in their
+    inputs, since a redelivered job is run again and must produce the same result."""
+
+    async def run(self, job: Job, project: Project) -> list[ArtifactDraft]: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Ports:
+    """The ports an entrypoint needs, bundled: built once by the composition root (or by tests
+    from fakes) and handed to the API and the worker."""
+
+    uow_factory: UnitOfWorkFactory
+    queue: WorkQueue
+    limiter: ConcurrencyLimiter
+    usage: UsageCounter
+    runner: JobRunner
+    flags: FeatureFlags = field(default_factory=FeatureFlags)
+    clock: Clock = utc_now
+    workers: int = 1
+    # Readiness probes by name (e.g. "postgres", "redis"); each raises if its service is down.
+    health_checks: Mapping[str, Callable[[], Awaitable[object]]] = field(default_factory=dict)

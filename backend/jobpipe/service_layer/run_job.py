@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from jobpipe.domain.artifacts import Artifact
 from jobpipe.domain.jobs import Job, JobState
-from jobpipe.domain.runner import JobFailed, JobRunner
-from jobpipe.service_layer.ports import Clock, UnitOfWorkFactory
+from jobpipe.service_layer.ports import Clock, JobFailed, JobRunner, UnitOfWorkFactory
 
 # A job whose worker died this many times is failed rather than redelivered again: it is
 # probably what kills the workers.

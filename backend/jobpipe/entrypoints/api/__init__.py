@@ -1,1 +1,1 @@
-"""The FastAPI application. `create_app` takes its services from outside (see composition)."""
+"""The FastAPI application. `create_app` takes its ports from outside (see composition)."""

@@ -1,7 +1,7 @@
-"""Builds the FastAPI app around services supplied from outside.
+"""Builds the FastAPI app around ports supplied from outside.
 
 The app never builds adapters itself: the composition root passes a provider that opens the
-real services at startup, and tests pass one that yields fakes. Nothing connects at import.
+real adapters at startup, and tests pass one that yields fakes. Nothing connects at import.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from fastapi import FastAPI
 from jobpipe.entrypoints.api.correlation import CorrelationIdMiddleware
 from jobpipe.entrypoints.api.errors import install_error_handlers
 from jobpipe.entrypoints.api.routers import artifacts, dashboard, health, jobs, projects
-from jobpipe.service_layer.services import Services
+from jobpipe.service_layer.ports import Ports
 
-ServicesProvider = Callable[[], AbstractAsyncContextManager[Services]]
+PortsProvider = Callable[[], AbstractAsyncContextManager[Ports]]
 
 
-def create_app(services_provider: ServicesProvider) -> FastAPI:
+def create_app(ports_provider: PortsProvider) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with services_provider() as services:
-            app.state.services = services
+        async with ports_provider() as ports:
+            app.state.ports = ports
             yield
 
     app = FastAPI(title="jobpipe", lifespan=lifespan)

@@ -1,4 +1,4 @@
-"""Request dependencies: the services the app was started with, and the calling user."""
+"""Request dependencies: the ports the app was started with, and the calling user."""
 
 from __future__ import annotations
 
@@ -8,24 +8,24 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from jobpipe.domain.users import User
-from jobpipe.service_layer.services import Services
+from jobpipe.service_layer.ports import Ports
 from jobpipe.service_layer.users import authenticate
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_services(request: Request) -> Services:
-    return request.app.state.services
+def get_ports(request: Request) -> Ports:
+    return request.app.state.ports
 
 
 async def current_user(
-    services: Annotated[Services, Depends(get_services)],
+    ports: Annotated[Ports, Depends(get_ports)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     """401 for a missing, malformed or unknown key; never says which."""
     user = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
-        user = await authenticate(services.uow_factory(), credentials.credentials)
+        user = await authenticate(ports.uow_factory(), credentials.credentials)
     if user is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
@@ -35,5 +35,5 @@ async def current_user(
     return user
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+PortsDep = Annotated[Ports, Depends(get_ports)]
 UserDep = Annotated[User, Depends(current_user)]

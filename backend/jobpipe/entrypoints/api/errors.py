@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from jobpipe.domain.jobs import IllegalTransition
 from jobpipe.domain.usage_policy import LimitExceeded
 from jobpipe.service_layer.errors import Conflict, GateBlocked, NotFound
-from jobpipe.service_layer.services import Services
+from jobpipe.service_layer.ports import Ports
 
 
 def _describe(error: dict) -> str:
@@ -51,8 +51,8 @@ async def _gate_blocked(request: Request, exc: GateBlocked) -> JSONResponse:
 async def _limit_exceeded(request: Request, exc: LimitExceeded) -> JSONResponse:
     headers = {}
     if exc.resets_at is not None:
-        services: Services = request.app.state.services
-        wait = (exc.resets_at - services.clock()).total_seconds()
+        ports: Ports = request.app.state.ports
+        wait = (exc.resets_at - ports.clock()).total_seconds()
         headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return JSONResponse(
         status_code=status.HTTP_429_TOO_MANY_REQUESTS,

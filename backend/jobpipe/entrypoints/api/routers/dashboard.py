@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jobpipe.entrypoints.api.dependencies import ServicesDep, UserDep
+from jobpipe.entrypoints.api.dependencies import PortsDep, UserDep
 from jobpipe.entrypoints.api.schemas import DashboardOut
 from jobpipe.service_layer.dashboard import build_dashboard
 
@@ -12,15 +12,15 @@ router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 
 
 @router.get("")
-async def dashboard(user: UserDep, services: ServicesDep) -> DashboardOut:
+async def dashboard(user: UserDep, ports: PortsDep) -> DashboardOut:
     summary = await build_dashboard(
-        uow=services.uow_factory(),
-        queue=services.queue,
-        limiter=services.limiter,
-        usage=services.usage,
-        flags=services.flags,
+        uow=ports.uow_factory(),
+        queue=ports.queue,
+        limiter=ports.limiter,
+        usage=ports.usage,
+        flags=ports.flags,
         user=user,
-        now=services.clock(),
-        workers=services.workers,
+        now=ports.clock(),
+        workers=ports.workers,
     )
     return DashboardOut.of(user.plan, summary)

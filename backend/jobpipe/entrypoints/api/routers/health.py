@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from jobpipe.entrypoints.api.dependencies import ServicesDep
+from jobpipe.entrypoints.api.dependencies import PortsDep
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -16,9 +16,9 @@ async def live() -> dict[str, str]:
 
 
 @router.get("/ready")
-async def ready(services: ServicesDep) -> JSONResponse:
+async def ready(ports: PortsDep) -> JSONResponse:
     checks: dict[str, str] = {}
-    for name, probe in services.health_checks.items():
+    for name, probe in ports.health_checks.items():
         try:
             await probe()
             checks[name] = "ok"
