@@ -19,14 +19,10 @@ from pants.engine.collection import Collection
 from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 
-from tiers.checks import (
-    check_batches,
-    check_config,
-    check_file_marks,
-    check_tags,
-    check_unit_dependencies,
-    matches_address,
-)
+from tiers.config_checks import check_batches, check_config, unreadable_config
+from tiers.dependency_checks import check_unit_dependencies, matches_address
+from tiers.mark_checks import check_file_marks
+from tiers.tag_checks import check_tags
 from tiers.inputs import (
     TierFieldSet,
     reachable_matching,
@@ -36,7 +32,7 @@ from tiers.inputs import (
 )
 from tiers.pytest_config import ConfigError, ConfigFinder, PytestConfig
 from tiers.subsystem import TiersSubsystem
-from tiers.violations import Code, Violation, render_report
+from tiers.violations import Violation, render_report
 
 
 class TiersLintRequest(LintTargetsRequest):
@@ -82,22 +78,15 @@ async def check_tiers(
     tier_of: dict[Address, str | None] = {}
     configs_by_tag: dict[str, dict[str, str]] = {}
     for fs in field_sets:
-        tier, tag_violations = check_tags(fs.address.spec, fs.tag_values, vocabulary)
+        tier = vocabulary.tier_of(fs.tag_values)
         tier_of[fs.address] = tier
-        violations.extend(tag_violations)
+        violations.extend(check_tags(fs.address.spec, fs.tag_values, vocabulary))
         path = fs.source.file_path
         violations.extend(check_file_marks(path, sources.get(path, b""), tier, vocabulary))
         try:
             config: PytestConfig | None = configs.find(path)
         except ConfigError as e:
-            violations.append(
-                Violation(
-                    Code.UNREADABLE_CONFIG,
-                    f"{e.path}:1",
-                    f"the pytest configuration cannot be read: {e.problem}.",
-                    "fix the file's syntax; pytest would fail on it too.",
-                )
-            )
+            violations.append(unreadable_config(e))
             continue
         if fs.batch_tag.value and config is not None:
             configs_by_tag.setdefault(fs.batch_tag.value, {})[fs.address.spec] = config.path
@@ -124,7 +113,7 @@ async def check_tiers(
         for address, found in reached.items():
             spec_list = [a.spec for a in found]
             violations.extend(
-                check_unit_dependencies(address.spec, unit_tier, spec_list, unit_tier)
+                check_unit_dependencies(address.spec, spec_list, unit_tier)
             )
 
     return TierViolations(violations)

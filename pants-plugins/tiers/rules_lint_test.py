@@ -134,7 +134,7 @@ def test_skip_option(rule_runner: RuleRunner) -> None:
         ),
         (
             {"tests/unit/test_domain.py": "def broken(:\n"},
-            "tests/unit/test_domain.py:1: TIER105 cannot read the file's markers: it is does not parse",
+            "tests/unit/test_domain.py:1: TIER105 cannot read the file's markers: it does not parse",
         ),
         (
             {"pyproject.toml": GOOD_PYPROJECT.replace('"integration: slow"', "")},

@@ -11,7 +11,7 @@ from pants.engine.goal import GoalSubsystem
 from pants.option.option_types import BoolOption, EnumOption, SkipOption, StrListOption
 from pants.util.strutil import softwrap
 
-from tiers.checks import TierVocabulary
+from tiers.vocabulary import TierVocabulary
 
 
 class ReportFormat(Enum):
