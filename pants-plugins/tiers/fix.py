@@ -15,9 +15,8 @@ from pants.engine.fs import CreateDigest, Digest, DigestContents, FileContent, S
 from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 
-from tiers.inputs import TierFieldSet
 from tiers.pytestmark_fix import fix_pytestmark
-from tiers.subsystem import TiersSubsystem
+from tiers.subsystem import TierFieldSet, TiersSubsystem
 
 
 @dataclass(frozen=True)

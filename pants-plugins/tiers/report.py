@@ -10,9 +10,8 @@ from pants.engine.goal import Goal
 from pants.engine.rules import collect_rules, goal_rule
 from pants.engine.target import Targets
 
+from tiers.subsystem import ReportFormat, TierFieldSet, TiersSubsystem
 from tiers.vocabulary import TierVocabulary
-from tiers.inputs import TierFieldSet
-from tiers.subsystem import ReportFormat, TiersSubsystem
 
 
 class TiersGoal(Goal):
