@@ -203,10 +203,9 @@ class BatchConfigs:
 async def configs_of_batch(request: BatchConfigsRequest, all_targets: AllTargets) -> BatchConfigs:
     """Memoized per tag: however many lint batches hold its tests, it is computed once."""
     members = [
-        TierFieldSet.create(t)
-        for t in all_targets
-        if TierFieldSet.is_applicable(t)
-        and TierFieldSet.create(t).batch_tag.value == request.batch_tag
+        fs
+        for fs in (TierFieldSet.create(t) for t in all_targets if TierFieldSet.is_applicable(t))
+        if fs.batch_tag.value == request.batch_tag
     ]
     paths = [fs.source.file_path for fs in members]
     files = await Get(FileContents, FileContentsRequest, FileContentsRequest.config_candidates(paths))
