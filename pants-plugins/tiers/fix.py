@@ -15,10 +15,8 @@ from pants.engine.fs import CreateDigest, Digest, DigestContents, FileContent, S
 from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 
-from tiers.checks import check_tags
-from tiers.inputs import TierFieldSet
 from tiers.pytestmark_fix import fix_pytestmark
-from tiers.subsystem import TiersSubsystem
+from tiers.subsystem import TierFieldSet, TiersSubsystem
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ async def partition_by_tier(
         return Partitions()
     files_by_tier: dict[str, list[str]] = {}
     for fs in request.field_sets:
-        tier, _ = check_tags(fs.address.spec, fs.tag_values, tiers.vocabulary)
+        tier = tiers.vocabulary.tier_of(fs.tag_values)
         if tier is not None:
             files_by_tier.setdefault(tier, []).append(fs.source.file_path)
     return Partitions(

@@ -4,52 +4,56 @@ Pants marks every `LintResult` uncacheable so that it is printed on each run; a 
 returns one is re-run by pantsd every time. The checks therefore live in their own rule, which
 returns `TierViolations` and is memoized like any other: a warm run re-checks only the batch
 whose inputs changed, and the `LintResult` rule merely renders the answer.
+
+`check_tiers` gathers everything the checks read in one step (lint_inputs.py) and hands it to
+the pure checks (`*_checks.py`). TIER207 compares every test target in the repository that
+shares a `batch_compatibility_tag`, not only those of one lint batch; each of its findings is
+reported by the lint batch that holds the target it names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pants.backend.python.subsystems.setup import PythonSetup
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
-from pants.engine.addresses import Address
 from pants.engine.collection import Collection
-from pants.engine.rules import Get, collect_rules, rule
+from pants.engine.rules import Get, MultiGet, collect_rules, rule
 from pants.util.logging import LogLevel
+from services.subsystem import ServicesSubsystem
 
-from tiers.checks import (
+from tiers import lint_inputs
+from tiers.config_checks import (
     check_batches,
     check_config,
-    check_file_marks,
-    check_tags,
-    check_unit_dependencies,
-    matches_address,
+    check_plugin_keys,
+    unreadable_config,
 )
-from tiers.inputs import (
-    TierFieldSet,
-    reachable_matching,
-    read_config_candidates,
-    read_test_sources,
-    resolves_with,
+from tiers.dependency_checks import check_all_unit_dependencies, hermetic_targets
+from tiers.lint_inputs import (
+    AllBatchConfigs,
+    AllBatchConfigsRequest,
+    FileContents,
+    FileContentsRequest,
+    IntegrationOnlyReach,
+    IntegrationOnlyReachRequest,
+    ResolvesLocking,
+    ResolvesLockingRequest,
 )
+from tiers.mark_checks import check_file_marks
 from tiers.pytest_config import ConfigError, ConfigFinder, PytestConfig
-from tiers.subsystem import TiersSubsystem
-from tiers.violations import Code, Violation, render_report
+from tiers.subsystem import TierFieldSet, TiersSubsystem
+from tiers.tag_checks import check_tags
+from tiers.violations import Violation, render_report
 
 
 class TiersLintRequest(LintTargetsRequest):
     field_set_type = TierFieldSet
     tool_subsystem = TiersSubsystem
     partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
-
-
-def _is_integration_only(address: Address, specs: tuple[str, ...]) -> bool:
-    generator = (
-        address.maybe_convert_to_target_generator().spec if address.is_generated_target else None
-    )
-    return any(matches_address(s, address.spec, generator, address.spec_path) for s in specs)
 
 
 @dataclass(frozen=True)
@@ -65,69 +69,89 @@ class TierViolations(Collection[Violation]):
 
 @rule(desc="Check test tiers", level=LogLevel.DEBUG)
 async def check_tiers(
-    request: TierCheckRequest, tiers: TiersSubsystem, python_setup: PythonSetup
+    request: TierCheckRequest,
+    tiers: TiersSubsystem,
+    services: ServicesSubsystem,
+    python_setup: PythonSetup,
 ) -> TierViolations:
     vocabulary = tiers.vocabulary
-    field_sets = request.field_sets
+    field_sets = sorted(request.field_sets, key=lambda fs: fs.address)
     test_paths = [fs.source.file_path for fs in field_sets]
-    sources = await read_test_sources(field_sets)
-    configs = ConfigFinder(await read_config_candidates(test_paths))
-    asyncio_resolves = (
-        await resolves_with("pytest-asyncio", field_sets, python_setup)
-        if tiers.require_asyncio_loop_scope
-        else frozenset()
+    resolve_of = {fs.address.spec: fs.resolve.normalized_value(python_setup) for fs in field_sets}
+    tier_of = {fs.address.spec: vocabulary.tier_of(fs.tag_values) for fs in field_sets}
+    hermetic = set(hermetic_targets(tier_of, vocabulary.hermetic_tier))
+
+    sources, config_files, asyncio_resolves, reach, batches = await MultiGet(
+        Get(FileContents, FileContentsRequest, FileContentsRequest.of(test_paths)),
+        Get(FileContents, FileContentsRequest, FileContentsRequest.config_candidates(test_paths)),
+        Get(
+            ResolvesLocking,
+            ResolvesLockingRequest(
+                "pytest-asyncio",
+                tuple(sorted(set(resolve_of.values())))
+                if tiers.require_asyncio_loop_scope
+                else (),
+            ),
+        ),
+        Get(
+            IntegrationOnlyReach,
+            IntegrationOnlyReachRequest(
+                tuple(fs.address for fs in field_sets if fs.address.spec in hermetic),
+                tuple(tiers.integration_only),
+            ),
+        ),
+        Get(
+            AllBatchConfigs,
+            AllBatchConfigsRequest(
+                tuple(sorted({fs.batch_tag.value for fs in field_sets if fs.batch_tag.value}))
+            ),
+        ),
     )
 
+    configs = ConfigFinder(config_files.by_path)
     violations: list[Violation] = []
-    tier_of: dict[Address, str | None] = {}
-    configs_by_tag: dict[str, dict[str, str]] = {}
     for fs in field_sets:
-        tier, tag_violations = check_tags(fs.address.spec, fs.tag_values, vocabulary)
-        tier_of[fs.address] = tier
-        violations.extend(tag_violations)
-        path = fs.source.file_path
-        violations.extend(check_file_marks(path, sources.get(path, b""), tier, vocabulary))
+        address, path = fs.address.spec, fs.source.file_path
+        violations.extend(check_tags(address, fs.tag_values, vocabulary))
+        violations.extend(check_file_marks(path, sources.by_path.get(path, b""), tier_of[address], vocabulary))
         try:
             config: PytestConfig | None = configs.find(path)
         except ConfigError as e:
-            violations.append(
-                Violation(
-                    Code.UNREADABLE_CONFIG,
-                    f"{e.path}:1",
-                    f"the pytest configuration cannot be read: {e.problem}.",
-                    "fix the file's syntax; pytest would fail on it too.",
-                )
-            )
+            violations.append(unreadable_config(e))
             continue
-        if fs.batch_tag.value and config is not None:
-            configs_by_tag.setdefault(fs.batch_tag.value, {})[fs.address.spec] = config.path
         violations.extend(
             check_config(
                 config,
                 path,
                 vocabulary,
                 require_strict_markers=tiers.require_strict_markers,
-                require_asyncio_loop_scope=fs.resolve.normalized_value(python_setup)
-                in asyncio_resolves,
+                require_asyncio_loop_scope=resolve_of[address] in asyncio_resolves.resolves,
             )
         )
-
-    violations.extend(check_batches(configs_by_tag))
-
-    unit_tier = vocabulary.tiers[0]
-    if tiers.integration_only:
-        specs = tuple(tiers.integration_only)
-        reached = await reachable_matching(
-            (a for a, t in tier_of.items() if t == unit_tier),
-            lambda address: _is_integration_only(address, specs),
-        )
-        for address, found in reached.items():
-            spec_list = [a.spec for a in found]
+        if config is not None and vocabulary.tiers_in(fs.tag_values):
             violations.extend(
-                check_unit_dependencies(address.spec, unit_tier, spec_list, unit_tier)
+                check_plugin_keys(
+                    config,
+                    vocabulary,
+                    services.env_vars.values(),
+                    require_pytest_plugin=tiers.require_pytest_plugin,
+                )
             )
-
+    violations.extend(_batch_violations(batches.by_tag, [fs.address.spec for fs in field_sets]))
+    violations.extend(
+        check_all_unit_dependencies(
+            {a.spec: found for a, found in reach.reached.items()}, vocabulary.hermetic_tier
+        )
+    )
     return TierViolations(violations)
+
+
+def _batch_violations(
+    configs_by_tag: Mapping[str, Mapping[str, str]], addresses: Sequence[str]
+) -> list[Violation]:
+    """TIER207 over every target of each tag, kept to the findings this lint batch holds."""
+    here = set(addresses)
+    return [v for v in check_batches(configs_by_tag) if v.location in here]
 
 
 @rule(desc="Report test tier violations", level=LogLevel.DEBUG)
@@ -143,4 +167,4 @@ async def lint_tiers(request: TiersLintRequest.Batch[TierFieldSet, Any]) -> Lint
 
 
 def rules():
-    return [*collect_rules(), *TiersLintRequest.rules()]
+    return [*collect_rules(), *lint_inputs.rules(), *TiersLintRequest.rules()]

@@ -28,13 +28,13 @@ class ScopedMark:
 
 
 @dataclass(frozen=True)
-class Undetermined:
-    line: int
-    reason: str
+class SourceProblem:
+    """Why (part of) a file's marks cannot be read, and where.
 
+    `reason` completes "the file ...": "does not parse: ...", "is not valid UTF-8 ...", or for a
+    mark that cannot be resolved statically "`make_marks()` is not a literal pytest mark".
+    """
 
-@dataclass(frozen=True)
-class SourceError:
     line: int
     reason: str
 
@@ -50,13 +50,12 @@ class PytestmarkAssignment:
 @dataclass(frozen=True)
 class FileMarks:
     module_marks: tuple[Mark, ...] = ()
-    has_module_pytestmark: bool = False
     scoped_marks: tuple[ScopedMark, ...] = ()
-    undetermined: tuple[Undetermined, ...] = ()
-    error: SourceError | None = None
+    undetermined: tuple[SourceProblem, ...] = ()  # marks that cannot be resolved statically
+    error: SourceProblem | None = None  # the whole file cannot be read
 
 
-class _MarkResolver:
+class MarkResolver:
     """Knows which local names mean `pytest` and `pytest.mark` in one module."""
 
     def __init__(self, tree: ast.Module) -> None:
@@ -90,18 +89,18 @@ class _MarkResolver:
             return node.attr
         return None
 
-    def marks_in(self, value: ast.expr) -> tuple[list[Mark], list[Undetermined]]:
+    def marks_in(self, value: ast.expr) -> tuple[list[Mark], list[SourceProblem]]:
         """Marks in a `pytestmark` value: one mark, or a list/tuple of marks."""
         elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
         marks: list[Mark] = []
-        unknown: list[Undetermined] = []
+        unknown: list[SourceProblem] = []
         for element in elements:
             name = self.mark_name(element)
             if name is not None:
                 marks.append(Mark(name, element.lineno))
             else:
                 unknown.append(
-                    Undetermined(
+                    SourceProblem(
                         element.lineno,
                         f"`{ast.unparse(element)}` is not a literal pytest mark",
                     )
@@ -138,38 +137,36 @@ def module_pytestmark(tree: ast.Module) -> PytestmarkAssignment | None:
     return found
 
 
-def parse_source(source: bytes) -> ast.Module | SourceError:
+def parse_source(source: bytes) -> ast.Module | SourceProblem:
     try:
         text = source.decode("utf-8")
     except UnicodeDecodeError as e:
         line = source[: e.start].count(b"\n") + 1
-        return SourceError(line, f"not valid UTF-8 (byte {e.start})")
+        return SourceProblem(line, f"is not valid UTF-8 (byte {e.start})")
     try:
         return ast.parse(text)
     except SyntaxError as e:
-        return SourceError(e.lineno or 1, f"does not parse: {e.msg}")
+        return SourceProblem(e.lineno or 1, f"does not parse: {e.msg}")
     except ValueError as e:  # e.g. null bytes
-        return SourceError(1, f"does not parse: {e}")
+        return SourceProblem(1, f"does not parse: {e}")
 
 
 def extract_marks(source: bytes) -> FileMarks:
     parsed = parse_source(source)
-    if isinstance(parsed, SourceError):
+    if isinstance(parsed, SourceProblem):
         return FileMarks(error=parsed)
     return marks_in_tree(parsed)
 
 
 def marks_in_tree(parsed: ast.Module) -> FileMarks:
     """`extract_marks` for a module already parsed (the fixer parses once for both uses)."""
-    resolver = _MarkResolver(parsed)
+    resolver = MarkResolver(parsed)
 
     module_marks: list[Mark] = []
-    undetermined: list[Undetermined] = []
-    has_module_pytestmark = False
+    undetermined: list[SourceProblem] = []
     for statement in parsed.body:
         value = _assigned_pytestmark(statement)
         if value is not None:
-            has_module_pytestmark = True
             marks, unknown = resolver.marks_in(value)
             if isinstance(statement, ast.AugAssign):
                 module_marks.extend(marks)
@@ -180,9 +177,8 @@ def marks_in_tree(parsed: ast.Module) -> FileMarks:
         elif not isinstance(
             statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
         ) and _mentions_pytestmark(statement):
-            has_module_pytestmark = True
             undetermined.append(
-                Undetermined(
+                SourceProblem(
                     statement.lineno,
                     "`pytestmark` is assigned conditionally or indirectly",
                 )
@@ -192,14 +188,13 @@ def marks_in_tree(parsed: ast.Module) -> FileMarks:
     _collect_scoped(parsed.body, resolver, prefix="", out=scoped)
     return FileMarks(
         module_marks=tuple(module_marks),
-        has_module_pytestmark=has_module_pytestmark,
         scoped_marks=tuple(scoped),
         undetermined=tuple(undetermined),
     )
 
 
 def _collect_scoped(
-    body: list[ast.stmt], resolver: _MarkResolver, prefix: str, out: list[ScopedMark]
+    body: list[ast.stmt], resolver: MarkResolver, prefix: str, out: list[ScopedMark]
 ) -> None:
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

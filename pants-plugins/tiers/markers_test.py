@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiers.markers import FileMarks, extract_marks
+from tiers.markers import FileMarks, extract_marks, module_pytestmark
 
 pytestmark = pytest.mark.unit
 
@@ -32,7 +32,7 @@ def names(marks: FileMarks) -> list[str]:
 def test_module_level_spellings(source: str) -> None:
     marks = extract_marks(source.encode())
     assert names(marks) == ["unit"]
-    assert marks.has_module_pytestmark
+    assert module_pytestmark(ast.parse(source)) is not None
     assert not marks.undetermined and marks.error is None
 
 
@@ -53,7 +53,7 @@ def test_later_assignment_replaces_earlier_one() -> None:
 def test_commented_out_and_string_marks_are_ignored() -> None:
     source = b'import pytest\n# pytestmark = pytest.mark.integration\nx = "pytestmark = pytest.mark.unit"\n'
     marks = extract_marks(source)
-    assert marks.module_marks == () and not marks.has_module_pytestmark
+    assert marks.module_marks == () and module_pytestmark(ast.parse(source)) is None
 
 
 def test_marks_need_pytest_imported_under_that_name() -> None:

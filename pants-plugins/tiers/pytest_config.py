@@ -1,7 +1,8 @@
 """Finding and reading the pytest configuration that applies to a test file.
 
-pytest takes the first of these it meets walking up from the test file's directory, and skips a
-candidate that lacks its pytest section; `pytest.ini` counts even when empty.
+pytest takes the first of `PYTEST_CONFIG_NAMES` (shared with the CI change selection) it meets
+walking up from the test file's directory, and skips a candidate that lacks its pytest section;
+`pytest.ini` counts even when empty.
 """
 
 from __future__ import annotations
@@ -14,17 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import toml
-
-# Per directory, in pytest's order of preference.
-CANDIDATE_NAMES = (
-    "pytest.toml",
-    ".pytest.toml",
-    "pytest.ini",
-    ".pytest.ini",
-    "pyproject.toml",
-    "tox.ini",
-    "setup.cfg",
-)
+from pytest_tiers.config_files import PYTEST_CONFIG_NAMES
 
 
 class ConfigError(Exception):
@@ -44,6 +35,16 @@ class PytestConfig:
     markers: tuple[str, ...] = ()
     addopts: tuple[str, ...] = ()
     options: Mapping[str, str] = field(default_factory=dict)
+    # Every option read as a pytest `linelist`: a TOML list, or an INI value split on whitespace.
+    linelists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_toml(self) -> bool:
+        return self.path.endswith(".toml")
+
+    def linelist(self, key: str) -> tuple[str, ...] | None:
+        """The option `key` as a list of values, or None when it is not set."""
+        return self.linelists.get(key)
 
     @property
     def strict_markers(self) -> bool:
@@ -60,7 +61,7 @@ def candidate_paths(test_path: str) -> list[str]:
     directory = os.path.dirname(test_path)
     paths = []
     while True:
-        paths.extend(os.path.join(directory, name) for name in CANDIDATE_NAMES)
+        paths.extend(os.path.join(directory, name) for name in PYTEST_CONFIG_NAMES)
         if not directory:
             return paths
         directory = os.path.dirname(directory)
@@ -91,19 +92,30 @@ def _addopts(value: Any) -> tuple[str, ...]:
     return tuple(shlex.split(str(value)))
 
 
+def _option(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def _linelist(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return tuple(str(value).split())
+
+
 def _from_mapping(path: str, section: str, line: int, values: Mapping[str, Any]) -> PytestConfig:
-    options = {
-        k: str(v).lower() if isinstance(v, bool) else str(v)
-        for k, v in values.items()
-        if k not in ("markers", "addopts")
-    }
+    options = {k: v for k, v in values.items() if k not in ("markers", "addopts")}
     return PytestConfig(
         path=path,
         section=section,
         line=line,
         markers=tuple(_marker_name(m) for m in _lines(values.get("markers", []))),
         addopts=_addopts(values.get("addopts", "")),
-        options=options,
+        options={k: _option(v) for k, v in options.items()},
+        linelists={k: _linelist(v) for k, v in options.items()},
     )
 
 

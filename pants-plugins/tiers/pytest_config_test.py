@@ -103,3 +103,18 @@ def test_finder_parses_each_file_once_and_repeats_its_errors(
         with pytest.raises(ConfigError, match="not a valid INI file"):
             finder.find("b/test_x.py")
     assert parsed == ["a/pyproject.toml", "b/pytest.ini"]
+
+
+def test_linelists_from_toml_lists_and_ini_lines_or_words() -> None:
+    toml_config = parse_config(
+        "pyproject.toml", b'[tool.pytest.ini_options]\ntiers = ["unit", "integration"]\n'
+    )
+    assert toml_config is not None
+    assert toml_config.linelist("tiers") == ("unit", "integration")
+    assert toml_config.options["tiers"] == "unit\nintegration"  # not the list's repr
+    ini = parse_config("pytest.ini", b"[pytest]\ntiers =\n    unit\n    integration\nx = a b\n")
+    assert ini is not None
+    assert ini.linelist("tiers") == ("unit", "integration")
+    assert ini.linelist("x") == ("a", "b")
+    assert ini.linelist("missing") is None
+    assert ini.is_toml is False and toml_config.is_toml is True

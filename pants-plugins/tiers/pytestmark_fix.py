@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from tiers.markers import _MarkResolver, marks_in_tree, module_pytestmark, parse_source
+from tiers.markers import MarkResolver, marks_in_tree, module_pytestmark, parse_source
 
 
 class _Source:
@@ -44,7 +44,7 @@ def _replace(data: bytes, start: int, end: int, text: str) -> bytes:
     return data[:start] + text.encode("utf-8") + data[end:]
 
 
-def _mark_prefix(resolver: _MarkResolver) -> tuple[str, bool]:
+def _mark_prefix(resolver: MarkResolver) -> tuple[str, bool]:
     """How this file spells `pytest.mark`, and whether `import pytest` must be added."""
     if "pytest" in resolver.pytest_names:
         return "pytest.mark", False
@@ -76,7 +76,7 @@ def fix_pytestmark(source: bytes, tier: str, tiers: Sequence[str]) -> bytes:
     tree = parse_source(source)
     if not isinstance(tree, ast.Module) or marks_in_tree(tree).undetermined:
         return source
-    resolver = _MarkResolver(tree)
+    resolver = MarkResolver(tree)
     prefix, needs_import = _mark_prefix(resolver)
     src = _Source(source)
     assignment = module_pytestmark(tree)

@@ -10,9 +10,8 @@ from pants.engine.goal import Goal
 from pants.engine.rules import collect_rules, goal_rule
 from pants.engine.target import Targets
 
-from tiers.checks import TierVocabulary, check_tags
-from tiers.inputs import TierFieldSet
-from tiers.subsystem import ReportFormat, TiersSubsystem
+from tiers.subsystem import ReportFormat, TierFieldSet, TiersSubsystem
+from tiers.vocabulary import TierVocabulary
 
 
 class TiersGoal(Goal):
@@ -67,8 +66,8 @@ class TierReport:
 def build_report(field_sets: list[TierFieldSet], vocabulary: TierVocabulary) -> TierReport:
     report = TierReport({tier: TierCounts() for tier in vocabulary.tiers}, [], [])
     for fs in sorted(field_sets, key=lambda f: f.address):
-        tier, _ = check_tags(fs.address.spec, fs.tag_values, vocabulary)
-        named = sorted({t for t in fs.tag_values if t in vocabulary.tiers})
+        tier = vocabulary.tier_of(fs.tag_values)
+        named = vocabulary.tiers_in(fs.tag_values)
         if tier is not None:
             owner = fs.address.maybe_convert_to_target_generator().spec
             report.counts[tier].targets.add(owner)

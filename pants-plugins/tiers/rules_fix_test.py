@@ -9,7 +9,6 @@ from pants.testutil.rule_runner import RuleRunner
 
 from tiers import fix
 from tiers.fix import TiersFixRequest
-from tiers.inputs import TierFieldSet
 from tiers.rules_test_support import (
     new_rule_runner,
     record_calls,
@@ -17,6 +16,7 @@ from tiers.rules_test_support import (
     snapshot_of,
     start_new_run,
 )
+from tiers.subsystem import TierFieldSet
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,6 @@ from pants.engine.addresses import Address
 from pants.testutil.rule_runner import RuleRunner
 
 from tiers import lint
-from tiers.inputs import TierFieldSet
 from tiers.lint import TiersLintRequest
 from tiers.rules_test_support import (
     GOOD_PYPROJECT,
@@ -17,6 +16,7 @@ from tiers.rules_test_support import (
     set_options,
     start_new_run,
 )
+from tiers.subsystem import TierFieldSet
 
 pytestmark = pytest.mark.unit
 
@@ -45,15 +45,16 @@ def clean_repo() -> dict[str, str]:
 
 
 def run_lint(
-    rule_runner: RuleRunner, files: dict[str, str], *extra_options: str
+    rule_runner: RuleRunner, files: dict[str, str], *extra_options: str, under: str = "tests/"
 ) -> LintResult | None:
+    """Lints the test files `under` a directory (all of them by default)."""
     rule_runner.write_files(files)  # type: ignore[arg-type]
     if extra_options:
         set_options(rule_runner, *extra_options)
     targets = [
         rule_runner.get_target(Address(d, relative_file_path=f))
         for path in sorted(files)
-        if path.startswith("tests/") and path.endswith(".py")
+        if path.startswith(under) and path.endswith(".py")
         for d, f in [path.rsplit("/", 1)]
     ]
     field_sets = tuple(TierFieldSet.create(t) for t in targets)
@@ -134,7 +135,7 @@ def test_skip_option(rule_runner: RuleRunner) -> None:
         ),
         (
             {"tests/unit/test_domain.py": "def broken(:\n"},
-            "tests/unit/test_domain.py:1: TIER105 cannot read the file's markers: it is does not parse",
+            "tests/unit/test_domain.py:1: TIER105 cannot read the file's markers: it does not parse",
         ),
         (
             {"pyproject.toml": GOOD_PYPROJECT.replace('"integration: slow"', "")},
@@ -167,6 +168,10 @@ def test_skip_option(rule_runner: RuleRunner) -> None:
                 "tests/integration/pytest.ini": "[pytest]\nmarkers =\n  unit: u\n  integration: i\naddopts = --strict-markers\nasyncio_default_fixture_loop_scope = function\n",
             },
             "tests/integration/test_db.py: TIER207 batch_compatibility_tag 'b' puts tests with different pytest configurations in one pytest process",
+        ),
+        (
+            {"pyproject.toml": GOOD_PYPROJECT.replace('tiers = ["unit", "integration"]', "")},
+            'pyproject.toml:1: TIER208 [tool.pytest.ini_options] does not set `tiers`, so the pytest-tiers plugin does not know the tiers that `[tiers].names` declares ([\'unit\', \'integration\']).\n    fix: add `tiers = ["unit", "integration"]` to [tool.pytest.ini_options].',
         ),
         (
             {"pyproject.toml": "[tool.pytest.ini_options\n"},
@@ -224,3 +229,49 @@ def test_several_targets_at_once_are_sorted_and_deterministic(rule_runner: RuleR
     assert first.stdout.rstrip().endswith("3 tier violation(s).")
     second = run_lint(rule_runner, files)
     assert second is not None and second.stdout == first.stdout
+
+
+def test_batch_tag_is_compared_with_tests_outside_the_lint_batch(rule_runner: RuleRunner) -> None:
+    """TIER207 sees every test that shares the tag, not only those linted together."""
+    files = {
+        **clean_repo(),
+        "tests/unit/BUILD": 'python_tests(tags=["unit"], batch_compatibility_tag="b")\n',
+        "tests/integration/BUILD": 'python_tests(tags=["integration"], batch_compatibility_tag="b")\n',
+        "tests/integration/pytest.ini": "[pytest]\nmarkers =\n  unit: u\n  integration: i\naddopts = --strict-markers\nasyncio_default_fixture_loop_scope = function\ntiers = unit integration\n",
+    }
+    result = run_lint(rule_runner, files, under="tests/unit/")
+    assert result is not None and result.exit_code == 1
+    assert result.stdout.startswith(
+        "tests/unit/test_domain.py: TIER207 batch_compatibility_tag 'b' puts tests with different "
+        "pytest configurations in one pytest process (pyproject.toml (1 target(s)); "
+        "tests/integration/pytest.ini (1 target(s)))"
+    ), result.stdout
+    assert result.stdout.rstrip().endswith("1 tier violation(s).")
+
+
+def test_pytest_plugin_keys_are_checked_against_tiers_and_services(
+    rule_runner: RuleRunner,
+) -> None:
+    services = "--services-env-vars={'postgres': 'DB_URL', 'redis': 'REDIS_URL'}"
+    result = run_lint(rule_runner, clean_repo(), services)
+    assert result is not None and result.exit_code == 1
+    assert result.stdout == (
+        "pyproject.toml:1: TIER208 `tiers_service_env_vars` in [tool.pytest.ini_options] is not "
+        "set but the service variables of `[services].env_vars` in pants.toml are "
+        "['DB_URL', 'REDIS_URL'] (the pytest-tiers plugin strips them from hermetic-tier tests).\n"
+        '    fix: set `tiers_service_env_vars = ["DB_URL", "REDIS_URL"]` in '
+        "[tool.pytest.ini_options].\n"
+        "\n1 tier violation(s).\n"
+    )
+    agreeing = GOOD_PYPROJECT + 'tiers_service_env_vars = ["REDIS_URL", "DB_URL"]\n'
+    result = run_lint(rule_runner, {**clean_repo(), "pyproject.toml": agreeing}, services)
+    assert result is not None and (result.exit_code, result.stdout) == (0, "")
+
+
+def test_pytest_plugin_keys_may_be_left_out_when_not_required(rule_runner: RuleRunner) -> None:
+    files = {
+        **clean_repo(),
+        "pyproject.toml": GOOD_PYPROJECT.replace('tiers = ["unit", "integration"]', ""),
+    }
+    result = run_lint(rule_runner, files, "--no-tiers-require-pytest-plugin")
+    assert result is not None and (result.exit_code, result.stdout) == (0, "")

@@ -34,6 +34,7 @@ GOOD_PYPROJECT = """[tool.pytest.ini_options]
 asyncio_default_fixture_loop_scope = "function"
 markers = ["unit: fast", "integration: slow"]
 addopts = "--strict-markers"
+tiers = ["unit", "integration"]
 """
 
 

@@ -1,17 +1,25 @@
-"""`[tiers]` in pants.toml: the one place the tier vocabulary and its requirements live.
+"""`[tiers]` in pants.toml: the one place the tier vocabulary and its requirements live, and the
+field set of the test targets that the linter, the fixer and the report look at.
 
 The same scope is the `tiers` goal (the report), the `tiers` linter (`--tiers-skip`) and fixer.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
+from pants.backend.python.target_types import (
+    PythonResolveField,
+    PythonTestsBatchCompatibilityTagField,
+    PythonTestSourceField,
+)
 from pants.engine.goal import GoalSubsystem
+from pants.engine.target import FieldSet, Tags
 from pants.option.option_types import BoolOption, EnumOption, SkipOption, StrListOption
 from pants.util.strutil import softwrap
 
-from tiers.checks import TierVocabulary
+from tiers.vocabulary import TierVocabulary
 
 
 class ReportFormat(Enum):
@@ -65,9 +73,35 @@ class TiersSubsystem(GoalSubsystem):
             """
         ),
     )
+    require_pytest_plugin = BoolOption(
+        default=True,
+        help=softwrap(
+            """
+            Require the pytest-tiers plugin's `tiers` key in the pytest configuration of
+            tier-tagged tests (TIER208). Where the keys are set, they must agree with
+            `[tiers].names` and `[services].env_vars` either way.
+            """
+        ),
+    )
     format = EnumOption(default=ReportFormat.text, help="Output format of the `tiers` report.")
     skip = SkipOption("lint", "fix")
 
     @property
     def vocabulary(self) -> TierVocabulary:
         return TierVocabulary(tuple(self.names), tuple(w.lower() for w in self.tier_like_markers))
+
+
+@dataclass(frozen=True)
+class TierFieldSet(FieldSet):
+    """A test file: its tier tags, resolve and batch tag."""
+
+    required_fields = (PythonTestSourceField,)
+
+    source: PythonTestSourceField
+    tags: Tags
+    resolve: PythonResolveField
+    batch_tag: PythonTestsBatchCompatibilityTagField
+
+    @property
+    def tag_values(self) -> tuple[str, ...]:
+        return tuple(self.tags.value or ())

@@ -1,4 +1,5 @@
-"""Violation codes and how violations are rendered: location first, then what, then the fix."""
+"""Violation codes and how violations are rendered: location first, then what, then the fix
+(`pytest_tiers.messages`, the shape every problem in this project takes)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from pytest_tiers.messages import render
 
 
 class Code(str, enum.Enum):
@@ -26,6 +29,7 @@ class Code(str, enum.Enum):
     ASYNCIO_LOOP_SCOPE_UNSET = "TIER205"
     UNREADABLE_CONFIG = "TIER206"
     BATCH_MIXES_CONFIGS = "TIER207"
+    PYTEST_PLUGIN_KEYS_DISAGREE = "TIER208"
     UNIT_REACHES_INTEGRATION_ONLY = "TIER301"
 
 
@@ -37,7 +41,8 @@ class Violation:
     fix: str
 
     def render(self) -> str:
-        return f"{self.location}: {self.code.value} {self.problem}\n    fix: {self.fix}"
+        """`LOCATION: CODE PROBLEM` then `    fix: FIX`: the project's one message shape."""
+        return render(self.location, f"{self.code.value} {self.problem}", self.fix)
 
     def sort_key(self) -> tuple[str, int, str, str]:
         match = re.fullmatch(r"(.*):(\d+)", self.location)
