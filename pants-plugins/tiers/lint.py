@@ -23,8 +23,8 @@ from pants.core.util_rules.partitions import PartitionerType
 from pants.engine.collection import Collection
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
 from pants.util.logging import LogLevel
-from services.subsystem import ServicesSubsystem
 
+from services.subsystem import ServicesSubsystem
 from tiers import lint_inputs
 from tiers.config_checks import (
     check_batches,

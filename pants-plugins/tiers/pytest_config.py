@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import toml
+
 from pytest_tiers.config_files import PYTEST_CONFIG_NAMES
 
 
