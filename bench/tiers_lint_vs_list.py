@@ -29,26 +29,29 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PANTS_VERSION = "2.17.1"
+LAUNCHER = REPO_ROOT / "pants"
 
 
-def pants_executable() -> Path:
-    """The Pants that ./pants provisioned (provisioning it first if needed)."""
-    cache = Path(
-        os.environ.get("PANTS_LAUNCHER_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tiered-pants-launcher"
+def launcher_facts() -> tuple[str, Path]:
+    """The Pants version (from pants.toml) and the Pants executable that ./pants runs, asked of
+    the launcher itself (sourcing it runs nothing), after provisioning Pants if needed."""
+    subprocess.run([str(LAUNCHER), "--no-pantsd", "--version"], check=True, capture_output=True)
+    result = subprocess.run(
+        ["bash", "-c", 'source "$1" && printf "%s\\n%s\\n" "$PANTS_VERSION" "$VENV"', "bash",
+         str(LAUNCHER)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
-    executable = cache / f"pants-{PANTS_VERSION}-py3.9" / "bin" / "pants"
-    if not executable.exists():
-        subprocess.run([str(REPO_ROOT / "pants"), "--no-pantsd", "--version"], check=True)
-    return executable
+    version, venv = result.stdout.splitlines()
+    return version, Path(venv) / "bin" / "pants"
 
 
-def generate(root: Path, files: int) -> None:
+def generate(root: Path, files: int, pants_version: str) -> None:
     (root / "pants.toml").write_text(
         f"""[GLOBAL]
-pants_version = "{PANTS_VERSION}"
-pythonpath = ["{REPO_ROOT / 'pants-plugins'}"]
+pants_version = "{pants_version}"
+pythonpath = ["{REPO_ROOT / 'pants-plugins'}", "{REPO_ROOT / 'pytest-tiers'}"]
 backend_packages = ["pants.backend.python", "tiers"]
 ignore_warnings = ["DEPRECATED: Running Pants in an external Python interpreter"]
 
@@ -69,7 +72,7 @@ enabled = false
     (root / "BUILD").write_text("")
     (root / "pyproject.toml").write_text(
         '[tool.pytest.ini_options]\nmarkers = ["unit: u", "integration: i"]\n'
-        'addopts = "--strict-markers"\n'
+        'addopts = "--strict-markers"\ntiers = ["unit", "integration"]\n'
     )
     # pytest as a requirement, as in any real repository (else every file warns: unowned import).
     (root / "3rdparty").mkdir()
@@ -139,11 +142,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate here and keep it")
     args = parser.parse_args()
 
-    pants = pants_executable()
+    pants_version, pants = launcher_facts()
     root = args.keep or Path(tempfile.mkdtemp(prefix="tiers-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        generate(root, args.files)
+        generate(root, args.files, pants_version)
         # One unmeasured run of each warms the on-disk caches both commands share.
         time_command(pants, root, ["list", "::"], 1)
         time_command(pants, root, ["lint", "--only=tiers", "::"], 1)

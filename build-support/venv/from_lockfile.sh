@@ -7,7 +7,9 @@
 # a `//` comment header that pex does not read, so it is stripped first. Rebuilt only when the
 # lockfile is newer than the virtualenv.
 set -euo pipefail
-readonly PEX_VERSION="2.1.137"
+# PEX_VERSION: the pex that ./pants uses, from pants.toml (sourcing the launcher runs nothing).
+# shellcheck source=../../pants
+source "$(dirname "${BASH_SOURCE[0]}")/../../pants"
 
 if (($# != 3)); then
   echo "usage: $0 LOCKFILE PYTHON VENV" >&2
