@@ -81,7 +81,7 @@ async def probe_service(
 async def check_services(
     request: ServicesCheckRequest, subsystem: ServicesSubsystem
 ) -> PytestPluginSetup:
-    if not subsystem.check:
+    if subsystem.skip:
         return PytestPluginSetup()
     target = request.target
     used = tuple(target[UsesServicesField].value or ())

@@ -29,9 +29,9 @@ def test_targets_without_uses_are_not_checked(rule_runner: RuleRunner) -> None:
     assert not ServicesCheckRequest.is_applicable(target)
 
 
-def test_the_check_can_be_switched_off(rule_runner: RuleRunner) -> None:
+def test_the_check_can_be_skipped(rule_runner: RuleRunner) -> None:
     build = 'python_tests(uses=["postgres"], extra_env_vars=["APP_DB_URL"])'
-    setup = run_check(rule_runner, build, "--no-services-check", env={"APP_DB_URL": DEAD_URL})
+    setup = run_check(rule_runner, build, "--services-skip", env={"APP_DB_URL": DEAD_URL})
     assert setup == PytestPluginSetup()
 
 
