@@ -8,7 +8,7 @@ problem, then `fix:`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pytest_tiers.messages import Problem
@@ -35,7 +35,7 @@ class ServiceEndpoint:
 
 def service_endpoints(
     address: str,
-    used: Iterable[str],
+    used: Sequence[str],
     extra_env_vars: Iterable[str],
     env: Mapping[str, str],
     env_vars: Mapping[str, str],
@@ -45,7 +45,6 @@ def service_endpoints(
     `NAME=value` wins, a bare `NAME` passes the environment's value, else the default).
 
     `env_vars` and `default_urls` are `[services]`; `env` holds the caller's environment."""
-    used = tuple(used)
     passed = {entry.partition("=")[0]: entry for entry in extra_env_vars}
     endpoints = []
     for service in sorted(set(used)):
@@ -67,7 +66,7 @@ def service_endpoints(
 
 
 def missing_from_options(
-    address: str, used: tuple[str, ...], service: str, variable: str | None
+    address: str, used: Sequence[str], service: str, variable: str | None
 ) -> str:
     return Problem(
         location=address,
@@ -79,7 +78,7 @@ def missing_from_options(
 
 
 def missing_from_extra_env_vars(
-    address: str, used: tuple[str, ...], service: str, variable: str
+    address: str, used: Sequence[str], service: str, variable: str
 ) -> str:
     return Problem(
         location=address,
