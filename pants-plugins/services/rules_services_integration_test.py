@@ -68,6 +68,7 @@ def test_a_service_that_answers_lets_pytest_start(rule_runner: RuleRunner) -> No
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
+        server.settimeout(5)  # if the probe never comes, fail instead of hanging in accept()
         url = f"redis://127.0.0.1:{server.getsockname()[1]}/0"
 
         def answer() -> None:
