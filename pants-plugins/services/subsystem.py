@@ -1,14 +1,16 @@
-"""`[services]` in pants.toml: where each declared service's URL comes from."""
+"""`[services]` in pants.toml: where each declared service's URL comes from, and
+`--services-skip` to run the tests without checking their services first."""
 
 from __future__ import annotations
 
-from pants.option.option_types import BoolOption, DictOption, FloatOption
+from pants.option.option_types import DictOption, FloatOption, SkipOption
 from pants.option.subsystem import Subsystem
 from pants.util.strutil import softwrap
 
 
 class ServicesSubsystem(Subsystem):
     options_scope = "services"
+    name = "the services check"  # in the help of `skip`
     help = softwrap(
         """
         Services that integration tests declare with `uses=[...]` on `python_test(s)`. Before
@@ -35,7 +37,4 @@ class ServicesSubsystem(Subsystem):
         default=2.0,
         help="Seconds a service may take to answer the check before the run fails.",
     )
-    check = BoolOption(
-        default=True,
-        help="Check declared services before running their tests (`--no-services-check` skips).",
-    )
+    skip = SkipOption("test")

@@ -6,7 +6,7 @@ from pants.backend.python.target_types import PythonTestsGeneratorTarget, Python
 from pants.engine.target import StringSequenceField
 from pants.util.strutil import softwrap
 
-from services.catalog import KNOWN_SERVICES
+from pytest_tiers.services import KNOWN_SERVICES
 
 
 class UsesServicesField(StringSequenceField):

@@ -6,7 +6,8 @@ The linter, the services check, the pytest plugin and the CI scripts all print
         fix: FIX
 
 LOCATION is a path (`file:line` where a line is known), a target address, or a command name;
-PROBLEM and FIX start in lower case and end with a full stop.
+PROBLEM and FIX start in lower case and end with a full stop. A FIX of several lines (say,
+one command per line) continues under its first word.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class Problem:
 
 
 def render(location: str, problem: str, fix: str) -> str:
-    return f"{location}: {problem}\n    fix: {fix}"
+    head = "    fix: "
+    return f"{location}: {problem}\n{head}" + fix.replace("\n", "\n" + " " * len(head))
 
 
 class ProblemError(Exception):

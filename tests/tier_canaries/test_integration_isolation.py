@@ -71,7 +71,9 @@ def test_two_slots_writing_the_same_row_and_key_do_not_see_each_other(tmp_path: 
     env = dict(
         os.environ,
         CANARY_BARRIER=str(barrier),
-        PYTHONPATH=os.pathsep.join([str(REPO / "backend"), *sys.path]),
+        # This process's path, made absolute (the scratch sessions run in another directory):
+        # under Pants it holds every source root, pytest-tiers' included.
+        PYTHONPATH=os.pathsep.join([str(REPO / "backend"), *map(os.path.abspath, sys.path)]),
     )
     runs = [
         subprocess.Popen(

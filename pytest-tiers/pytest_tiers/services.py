@@ -1,0 +1,97 @@
+"""The services an integration test can use, how to start each, and how to say one is down.
+
+Pure (no Pants, no pytest import). The `services` Pants plugin checks the services a target
+declares in `uses=[...]` with it before pytest starts; the integration fixtures under plain
+pytest report a dead service with `unreachable` too, so both runners say the same thing. Which
+variable carries a service's URL, and its default, are per repository (`[services]` in
+pants.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pytest_tiers.messages import Problem
+
+
+@dataclass(frozen=True)
+class ServiceKind:
+    """A service a test can use: its wire protocol (how the probe talks to it) and how to start
+    it on the machines our users have."""
+
+    name: str
+    title: str
+    protocol: str
+    debian: str
+    macos: str
+    container: str
+
+    def how_to_start(self) -> tuple[str, ...]:
+        return (
+            f"Debian/Ubuntu:  {self.debian}",
+            f"macOS:          {self.macos}",
+            f"container:      {self.container}",
+        )
+
+
+KNOWN_SERVICES: dict[str, ServiceKind] = {
+    kind.name: kind
+    for kind in (
+        ServiceKind(
+            name="postgres",
+            title="PostgreSQL",
+            protocol="postgres",
+            debian="sudo apt-get install -y postgresql && sudo service postgresql start",
+            macos="brew install postgresql@15 && brew services start postgresql@15",
+            container=(
+                "docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust "
+                "-e POSTGRES_DB=test postgres:15"
+            ),
+        ),
+        ServiceKind(
+            name="redis",
+            title="Redis",
+            protocol="redis",
+            debian="sudo apt-get install -y redis-server && sudo service redis-server start",
+            macos="brew install redis && brew services start redis",
+            container="docker run -d -p 6379:6379 redis:7",
+        ),
+    )
+}
+
+UNIT_TIER_NEEDS_NO_SERVICES = (
+    "the unit tier needs no services (`pants --tag=unit test ::`, or `pytest -m unit`)"
+)
+
+
+def from_environment(variable: str) -> str:
+    """Where a URL came from: the environment."""
+    return f"from ${variable}"
+
+
+def from_default(variable: str) -> str:
+    """Where a URL came from: the default, because its variable is unset."""
+    return f"the default; ${variable} is unset"
+
+
+def unreachable(
+    service: str, url: str, variable: str, source: str, reason: str, *, location: str
+) -> Problem:
+    """`service` (a `KNOWN_SERVICES` name) did not answer at `url`, which came from `source`
+    (`from_environment(variable)`, `from_default(variable)`, or another phrase); `reason` is the
+    low-level cause (the probe's answer, or the client's exception). The fix says how to start
+    the service, or which variable to point at a running one."""
+    kind = KNOWN_SERVICES[service]
+    return Problem(
+        location=location,
+        problem=f"{service} ({kind.title}) at {url} ({source}) is not reachable: "
+        f"{reason.strip().rstrip('.')}.",
+        fix="\n".join(
+            (
+                f"start {kind.title}, then re-run:",
+                *(f"  {line}" for line in kind.how_to_start()),
+                f"or set {variable} to the URL of a running {kind.title}; "
+                f"{UNIT_TIER_NEEDS_NO_SERVICES}.",
+            )
+        ),
+    )
