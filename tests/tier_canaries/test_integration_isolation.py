@@ -8,17 +8,12 @@ writes. Without a database per process the second insert would collide with, or 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tier_canaries.scratch_backend import scratch_backend, start_pytest
 
 pytestmark = pytest.mark.integration
-
-REPO = Path(__file__).resolve().parents[2]
 
 SAME_ROW_AND_KEY = """
 import asyncio
@@ -63,29 +58,10 @@ async def test_same_row_and_key_from_two_slots(pg_session, redis_client, keys):
 
 
 def test_two_slots_writing_the_same_row_and_key_do_not_see_each_other(tmp_path: Path) -> None:
-    shutil.copy(REPO / "backend" / "conftest.py", tmp_path / "conftest.py")
-    shutil.copy(REPO / "backend" / "pyproject.toml", tmp_path / "pyproject.toml")
-    (tmp_path / "test_slots.py").write_text(SAME_ROW_AND_KEY)
     barrier = tmp_path / "barrier"
     barrier.mkdir()
-    env = dict(
-        os.environ,
-        CANARY_BARRIER=str(barrier),
-        # This process's path, made absolute (the scratch sessions run in another directory):
-        # under Pants it holds every source root, pytest-tiers' included.
-        PYTHONPATH=os.pathsep.join([str(REPO / "backend"), *map(os.path.abspath, sys.path)]),
-    )
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "test_slots.py"],
-            cwd=tmp_path,
-            env={**env, "JOBPIPE_EXECUTION_SLOT": slot},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for slot in ("1", "2")
-    ]
+    env = scratch_backend(tmp_path, SAME_ROW_AND_KEY, CANARY_BARRIER=str(barrier))
+    runs = [start_pytest(tmp_path, {**env, "JOBPIPE_EXECUTION_SLOT": slot}) for slot in ("1", "2")]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
     for run, output in zip(runs, outputs):
         assert run.returncode == 0, output

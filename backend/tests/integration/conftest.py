@@ -14,6 +14,7 @@ Isolation, so that tests running in parallel processes never see each other's da
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 import uuid
@@ -31,6 +32,7 @@ from jobpipe.adapters.postgres_unit_of_work import PostgresUnitOfWork
 from jobpipe.adapters.redis_client import create_redis_client
 from jobpipe.adapters.redis_keys import KeySpace
 from jobpipe.settings import Settings
+from pytest_tiers.services import from_default, from_environment, unreachable
 from tests.integration.process_database import ProcessDatabase
 
 ABANDONED_AFTER_SECONDS = 3600
@@ -59,12 +61,11 @@ def process_database_url(pytestconfig: pytest.Config) -> str:
         database = loop.run_until_complete(ProcessDatabase.create(server_url))
     except OSError as e:
         loop.close()
-        raise pytest.fail.Exception(
-            f"PostgreSQL is not reachable at {server_url} (JOBPIPE_DATABASE_URL): {e}. "
-            "Start it (README: 'What a fresh machine needs') or point JOBPIPE_DATABASE_URL "
-            "at one.",
-            pytrace=False,
-        ) from None
+        variable = f"{Settings.model_config.get('env_prefix', '')}DATABASE_URL"
+        source = from_environment(variable) if variable in os.environ else from_default(variable)
+        fixture = f"{os.path.relpath(__file__, pytestconfig.rootpath)}::process_database_url"
+        problem = unreachable("postgres", server_url, variable, source, str(e), location=fixture)
+        raise pytest.fail.Exception(problem.render(), pytrace=False) from None
 
     def drop() -> None:
         try:
