@@ -36,8 +36,9 @@ case "${1:-}" in
   *) echo "usage: $0 [--keep]" >&2; exit 2 ;;
 esac
 
+# die PROBLEM FIX: the project's one message shape, then exit 1.
 die() {
-  printf 'buildgrid_demo: error: %s\n' "$*" >&2
+  printf 'buildgrid_demo: %s\n    fix: %s\n' "$1" "$2" >&2
   exit 1
 }
 log() {
@@ -47,17 +48,17 @@ log() {
 install_buildgrid() {
   [[ -f "${VENV}/.ready" ]] && return
   command -v "${PYTHON}" >/dev/null \
-    || die "${PYTHON} not found (needed to install BuildGrid); install it (pyenv install 3.11) or set BUILDGRID_PYTHON."
+    || die "${PYTHON} not found (needed to install BuildGrid)." "install it (pyenv install 3.11), or set BUILDGRID_PYTHON."
   log "installing buildgrid==${BUILDGRID_VERSION} from PyPI into ${VENV} (once)."
   rm -rf "${VENV}"
   mkdir -p "${CACHE_DIR}"
-  "${PYTHON}" -m venv "${VENV}" || die "could not create a virtualenv at ${VENV} with ${PYTHON}."
+  "${PYTHON}" -m venv "${VENV}" || die "could not create a virtualenv at ${VENV} with ${PYTHON}." "install its venv module, or set BUILDGRID_PYTHON to another interpreter."
   # PyPI only: no pip config files, no extra indexes or local wheel directories.
   if ! env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
     "${VENV}/bin/python" -m pip install --disable-pip-version-check \
     --index-url https://pypi.org/simple "buildgrid==${BUILDGRID_VERSION}" >"${VENV}/pip.log" 2>&1; then
     tail -n 20 "${VENV}/pip.log" >&2
-    die "pip could not install buildgrid==${BUILDGRID_VERSION} into ${VENV} (log: ${VENV}/pip.log); is https://pypi.org reachable?"
+    die "pip could not install buildgrid==${BUILDGRID_VERSION} into ${VENV} (log: ${VENV}/pip.log)." "check that PyPI is reachable, then re-run."
   fi
   touch "${VENV}/.ready"
 }
@@ -135,13 +136,13 @@ EOF
   for _ in $(seq 150); do
     if ! kill -0 "${server_pid}" 2>/dev/null; then
       tail -n 20 "${work}/server.log" >&2
-      die "the BuildGrid server exited at startup (config ${work}/buildgrid.yml, log above); rerun with --keep to inspect."
+      die "the BuildGrid server exited at startup (config ${work}/buildgrid.yml, log above)." "re-run with --keep and inspect the config and log."
     fi
     port_open "${port}" && return
     sleep 0.2
   done
   tail -n 20 "${work}/server.log" >&2
-  die "the BuildGrid server did not listen on 127.0.0.1:${port} within 30 s (log above)."
+  die "the BuildGrid server did not listen on 127.0.0.1:${port} within 30 s (log above)." "re-run with --keep and inspect its log."
 }
 
 # Prints `ADDRESS<TAB>SOURCE` for each test target of the run's summary, reading Pants' summary
@@ -187,7 +188,7 @@ run_tier() {
   RUN_SECONDS=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "${start}" "${end}")
   if ((status != 0)); then
     tail -n 40 "${log_file}" >&2
-    die "run ${n} failed (exit ${status}; log ${log_file}, kept with --keep; its tail is above). Failing tests are never cached: the tier must pass (./pants --tag=${TIER} test ::)."
+    die "run ${n} failed (exit ${status}; log ${log_file}, kept with --keep; its tail is above)." "failing tests are never cached: make the tier pass (./pants --tag=${TIER} test ::), then re-run."
   fi
   if grep '\[WARN\]' "${log_file}" | grep -qi 'remote'; then
     grep '\[WARN\]' "${log_file}" | grep -i 'remote' | head -n 5 >&2
@@ -208,8 +209,8 @@ main() {
   local expected
   expected="$(./pants --no-pantsd --tag="${TIER}" --filter-target-type=python_test peek :: 2>"${work}/peek.log" \
     | python3 -c 'import json, sys; print(sum(1 for t in json.load(sys.stdin) if not t.get("skip_tests")))')" \
-    || { tail -n 20 "${work}/peek.log" >&2; die "could not list the ${TIER} test targets (./pants peek failed, log above)."; }
-  ((expected > 0)) || die "no ${TIER} test targets found; is this the repository root?"
+    || { tail -n 20 "${work}/peek.log" >&2; die "could not list the ${TIER} test targets (./pants peek failed, log above)." "fix what Pants reports, then re-run."; }
+  ((expected > 0)) || die "no ${TIER} test targets found." "run the demo from the repository root."
 
   run_tier 1 "${address}"
   local run1_seconds="${RUN_SECONDS}"
@@ -235,11 +236,11 @@ main() {
   grep -E '^[✓✕] ' "${work}/run2.log" | sed 's/^/  /'
 
   if ((run1_total != expected || run2_total != expected)); then
-    die "Pants reported ${run1_total} (run 1) and ${run2_total} (run 2) test targets, expected ${expected}; see ${work}/run*.log (--keep)."
+    die "Pants reported ${run1_total} (run 1) and ${run2_total} (run 2) test targets, expected ${expected}." "re-run with --keep and compare ${work}/run*.log."
   fi
   if ((run2_remote != run2_total)); then
     grep -v $'\tcached remotely$' "${work}/run2.targets" >&2
-    die "$((run2_total - run2_remote)) of ${run2_total} unit results were NOT served by the remote cache (above). Are all inputs hermetic (env vars, PATH)? Compare the two runs' logs with --keep."
+    die "$((run2_total - run2_remote)) of ${run2_total} unit results were not served by the remote cache (above)." "check that every input is hermetic (environment variables, PATH): re-run with --keep and compare the two runs' logs."
   fi
   echo "OK: ${run2_remote} of ${run2_total} unit test targets were served from the remote cache (cached remotely) on the second empty local cache."
 }

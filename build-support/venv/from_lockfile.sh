@@ -16,8 +16,8 @@ if (($# != 3)); then
   exit 2
 fi
 lockfile="$1" python="$2" venv="$3"
-[[ -f "${lockfile}" ]] || { echo "$0: no lockfile at ${lockfile}" >&2; exit 1; }
-command -v "${python}" >/dev/null || { echo "$0: ${python} not found; install it (e.g. with pyenv)" >&2; exit 1; }
+[[ -f "${lockfile}" ]] || { printf '%s: no lockfile at %s.\n    fix: pass a lockfile under 3rdparty/python/.\n' "$0" "${lockfile}" >&2; exit 1; }
+command -v "${python}" >/dev/null || { printf '%s: %s not found.\n    fix: install it (e.g. with pyenv), or pass another interpreter.\n' "$0" "${python}" >&2; exit 1; }
 
 if [[ -f "${venv}/.installed" && "${venv}/.installed" -nt "${lockfile}" ]]; then
   exit 0
