@@ -5,7 +5,7 @@ own console lines, one per test run (a file, or a batch of files), as the run pr
 
     ✓ tests/ci/test_x.py succeeded in 0.45s (memoized).
     ✓ tests/ci/test_y.py:tests and 2 other files succeeded in 1.20s (cached locally).
-    ✕ backend/tests/adapters/test_z.py failed in 3.10s.
+    ✕ backend/tests/integration/adapters/test_z.py failed in 3.10s.
 
 A run without a source in parentheses ran; `memoized`, `cached locally` and `cached remotely`
 did not. The wall time is measured by the caller (build-support/ci/gha_tier) around the run.
