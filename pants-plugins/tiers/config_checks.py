@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from tiers.pytest_config import ConfigError, PytestConfig
 from tiers.violations import Code, Violation
 from tiers.vocabulary import TierVocabulary
-
-# The ini keys that `pytest_tiers.plugin` registers (TIER208).
-TIERS_KEY = "tiers"
-SERVICE_ENV_VARS_KEY = "tiers_service_env_vars"
 
 
 def check_config(

@@ -1,8 +1,9 @@
-"""Which files pytest reads its configuration from, declared once.
+"""The pytest configuration, declared once: which files pytest reads it from, and the keys the
+pytest-tiers plugin registers in it.
 
-The `tiers` Pants plugin finds a test file's configuration with these; the change-based test
-selection treats a change to one of them (or to a conftest) as a change to the tests it
-configures.
+The `tiers` Pants plugin finds a test file's configuration with these names and checks the keys
+against Pants' own settings (TIER208); the change-based test selection treats a change to one
+of these files (or to a conftest) as a change to the tests it configures.
 """
 
 from __future__ import annotations
@@ -22,3 +23,8 @@ PYTEST_CONFIG_NAMES = (
 
 # pytest imports the conftest.py of every directory from the rootdir down to a test file.
 CONFTEST_NAME = "conftest.py"
+
+# The pytest-tiers plugin's keys: the tier markers in order (the first is hermetic), and the
+# variables that carry service URLs (unset for hermetic tests). Each a list of words.
+TIERS_KEY = "tiers"
+SERVICE_ENV_VARS_KEY = "tiers_service_env_vars"

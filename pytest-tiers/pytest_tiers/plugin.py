@@ -28,10 +28,8 @@ from pytest_socket import (
     enable_socket,
 )
 
+from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from pytest_tiers.messages import render
-
-TIERS_INI = "tiers"
-SERVICE_ENV_VARS_INI = "tiers_service_env_vars"
 
 
 @dataclass(frozen=True)
@@ -57,14 +55,14 @@ _SETTINGS = pytest.StashKey["TierSettings | None"]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
-        TIERS_INI,
+        TIERS_KEY,
         type="linelist",
         default=[],
         help="pytest-tiers: the tier markers, in order; the first is the hermetic tier. "
         "Every test must carry exactly one.",
     )
     parser.addini(
-        SERVICE_ENV_VARS_INI,
+        SERVICE_ENV_VARS_KEY,
         type="linelist",
         default=[],
         help="pytest-tiers: environment variables that carry service URLs; tests of the "
@@ -83,16 +81,16 @@ def settings(config: pytest.Config) -> TierSettings | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    tiers = _words(config.getini(TIERS_INI))
+    tiers = _words(config.getini(TIERS_KEY))
     config.stash[_SETTINGS] = (
-        TierSettings(tiers, _words(config.getini(SERVICE_ENV_VARS_INI))) if tiers else None
+        TierSettings(tiers, _words(config.getini(SERVICE_ENV_VARS_KEY))) if tiers else None
     )
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     tier_settings = settings(config)
     if tier_settings is None:
-        return f"tiers: not configured (no `{TIERS_INI}` in the pytest configuration)"
+        return f"tiers: not configured (no `{TIERS_KEY}` in the pytest configuration)"
     unset = ", ".join(tier_settings.service_env_vars) or "none declared"
     return (
         f"tiers: {', '.join(tier_settings.tiers)}; every test carries exactly one. "
