@@ -4,7 +4,10 @@ The launcher is sourced (which defines its functions without running Pants), so 
 need neither Pants nor the network.
 """
 
+from __future__ import annotations
+
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -101,3 +104,44 @@ def test_concurrent_first_uses_provision_once(tmp_path: Path) -> None:
     assert [launcher.wait() for launcher in launchers] == [0, 0]
     assert len(log.read_text().splitlines()) == 1
     assert ready.exists()
+
+
+def sourced(launcher: Path, *names: str) -> subprocess.CompletedProcess[str]:
+    script = 'source "$1"; shift; for name; do printf "%s\\n" "${!name}"; done'
+    return subprocess.run(
+        ["bash", "-c", script, "bash", str(launcher), *names],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(launcher.parent)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_versions_come_from_pants_toml(tmp_path: Path) -> None:
+    shutil.copy(LAUNCHER, tmp_path / "pants")
+    (tmp_path / "pants.toml").write_text(
+        '[GLOBAL]\npants_version = "9.8.7"  # a comment\n\n[pex-cli.x]\nversion = "v0"\n'
+        '[pex-cli]\nknown_versions = []\n  version = "v1.2.3"\n'
+    )
+    result = sourced(tmp_path / "pants", "PANTS_VERSION", "PEX_VERSION", "VENV")
+    assert result.returncode == 0, result.stderr
+    version, pex, venv = result.stdout.splitlines()
+    assert (version, pex) == ("9.8.7", "1.2.3")
+    assert venv.endswith("/pants-9.8.7-py3.9")
+
+
+@pytest.mark.parametrize(
+    ("pants_toml", "problem"),
+    [
+        (None, "pants.toml: no such file."),
+        ('[GLOBAL]\n[pex-cli]\nversion = "v1"\n', "pants.toml: [GLOBAL].pants_version is not set."),
+    ],
+)
+def test_missing_version_is_an_error_with_the_fix(
+    tmp_path: Path, pants_toml: str | None, problem: str
+) -> None:
+    shutil.copy(LAUNCHER, tmp_path / "pants")
+    if pants_toml is not None:
+        (tmp_path / "pants.toml").write_text(pants_toml)
+    result = sourced(tmp_path / "pants", "PANTS_VERSION")
+    assert result.returncode == 1
+    assert f"pants launcher: {tmp_path}/{problem}\n    fix: " in result.stderr
