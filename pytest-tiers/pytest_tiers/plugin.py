@@ -10,15 +10,29 @@ so plain `pytest -m unit` enforces what `pants lint` enforces with BUILD tags (t
 plugin checks that both declare the same tiers and variables: TIER208). With no `tiers` key the
 plugin does nothing.
 
-Hermetic tests run with Python sockets disabled (pytest-socket; unix sockets stay allowed for
-the asyncio event loop) and without the service variables, so a test that still connects fails
-with a message that names it and says where it belongs.
+Hermetic tests run without the service variables, and cannot connect, guarded at one of two
+levels, chosen once the selected tests are known (`--tiers-seal`, default `auto`):
+
+- OS level, when every selected test is of the hermetic tier (a Pants unit batch, `pytest -m
+  unit`) and seccomp is available: `connect(2)` is denied for the rest of the process and its
+  children (`pytest_tiers.seal`), C clients such as libpq included;
+- Python level otherwise (a session that mixes tiers, where the filter could not be lifted for
+  the other tiers; or no seccomp): Python sockets disabled around each hermetic test
+  (pytest-socket; unix sockets stay allowed for the asyncio event loop).
+
+A line after collection says which applied and why. A test that still connects fails with a
+message that names it, the address it tried, and where it belongs. `--tiers-seal=all` denies
+connects at the OS level for the whole session, whatever the tiers, from before collection.
 """
 
 from __future__ import annotations
 
+import errno
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from pytest_socket import (
@@ -30,6 +44,7 @@ from pytest_socket import (
 
 from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from pytest_tiers.messages import render
+from pytest_tiers.seal import SealUnavailable, install
 
 
 @dataclass(frozen=True)
@@ -51,9 +66,28 @@ class TierSettings:
 
 
 _SETTINGS = pytest.StashKey["TierSettings | None"]()
+# The guard this session's hermetic tests run under, once known: "os", "python" or "off".
+_GUARD = pytest.StashKey[str]()
+
+SEAL_OPTION = "--tiers-seal"
+SEAL_MODES = ("auto", "os", "python", "off", "all")
+# The mode that seals the whole session from before collection, whatever the tiers.
+SEAL_ALL = "all"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("tiers").addoption(
+        SEAL_OPTION,
+        dest="tiers_seal",
+        choices=SEAL_MODES,
+        default="auto",
+        help="pytest-tiers: how the hermetic tier is kept off the network. auto (default): "
+        "connect(2) denied at the OS level (seccomp) when every selected test is of the "
+        "hermetic tier, else Python sockets blocked for its tests; os: the same, but an error "
+        "where the OS level is unavailable; python: Python sockets only; off: no guard; all: "
+        "connect(2) denied at the OS level for the whole session, whatever the tiers, from "
+        "before collection.",
+    )
     parser.addini(
         TIERS_KEY,
         type="linelist",
@@ -80,23 +114,135 @@ def settings(config: pytest.Config) -> TierSettings | None:
     return config.stash.get(_SETTINGS, None)
 
 
+def _seal_mode(config: pytest.Config) -> str:
+    return config.getoption("tiers_seal", "auto")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     tiers = _words(config.getini(TIERS_KEY))
     config.stash[_SETTINGS] = (
         TierSettings(tiers, _words(config.getini(SERVICE_ENV_VARS_KEY))) if tiers else None
     )
+    if _seal_mode(config) == SEAL_ALL:
+        # Before collection: an import that connects fails to collect, as it would in a unit
+        # tier sealed by hand. Nothing to fall back to: the caller asked for this guarantee.
+        try:
+            seal_session()
+        except SealUnavailable as unavailable:
+            raise pytest.UsageError(
+                render(
+                    f"{SEAL_OPTION}={SEAL_ALL}",
+                    f"connect(2) cannot be denied at the OS level here: {unavailable}.",
+                    f"run it on Linux with libseccomp2 and pyseccomp, or without {SEAL_OPTION}"
+                    f"={SEAL_ALL}.",
+                )
+            ) from None
+        config.stash[_GUARD] = "os"
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    mode = _seal_mode(config)
     tier_settings = settings(config)
+    lines = []
     if tier_settings is None:
-        return f"tiers: not configured (no `{TIERS_KEY}` in the pytest configuration)"
-    unset = ", ".join(tier_settings.service_env_vars) or "none declared"
+        lines.append(f"tiers: not configured (no `{TIERS_KEY}` in the pytest configuration)")
+    else:
+        unset = ", ".join(tier_settings.service_env_vars) or "none declared"
+        hermetic = repr(tier_settings.hermetic)
+        lines.append(
+            f"tiers: {', '.join(tier_settings.tiers)}; every test carries exactly one. "
+            f"{hermetic} is hermetic: no network connections, service variables unset ({unset})"
+        )
+        if mode != SEAL_ALL:
+            lines.append(
+                f"tiers seal ({SEAL_OPTION}={mode}; one of {'|'.join(SEAL_MODES)}): connect(2) "
+                f"is denied at the OS level (seccomp) when every selected test is {hermetic}, "
+                f"else Python sockets are blocked for {hermetic} tests; the line after "
+                "collection says which applies"
+            )
+    if mode == SEAL_ALL:  # sealed already, at configure
+        lines.append(
+            f"tiers seal: OS level for the whole session ({SEAL_OPTION}={SEAL_ALL}): connect(2) "
+            "denied (EACCES) to every test, whatever its tier, and to its child processes"
+        )
+    return lines
+
+
+def guard(config: pytest.Config) -> str:
+    """How this session keeps its hermetic tests off the network, once collection is done:
+    "os" (connect(2) denied at the OS level), "python" (pytest-socket) or "off"."""
+    return config.stash.get(_GUARD, "python")
+
+
+def seal_session() -> None:
+    """Denies connect(2) at the OS level for the rest of this process and its children, and
+    records the addresses Python code tries, for the failure message. Raises SealUnavailable
+    (saying why) where it cannot; public for runners that seal a whole session."""
+    install()
+    _record_python_connects()
+
+
+def _guard_line(
+    config: pytest.Config, tier_settings: TierSettings, items: list[pytest.Item]
+) -> str:
+    """Decides (once) the guard of this session's hermetic tests, applies the OS-level seal
+    when that is the decision, and returns the line that says so."""
+    mode = _seal_mode(config)
+    hermetic = repr(tier_settings.hermetic)
+    python_only = f"{hermetic} tests get Python sockets blocked only (pytest-socket)"
+    if mode == "off":
+        config.stash[_GUARD] = "off"
+        return f"tiers seal: off ({SEAL_OPTION}=off): {hermetic} tests are not kept off the network"
+    config.stash[_GUARD] = "python"
+    if mode == "python":
+        return f"tiers seal: Python level ({SEAL_OPTION}=python): {python_only}"
+    tiers = sorted({tier for item in items for tier in tier_settings.tiers_of(item)})
+    if tier_settings.hermetic not in tiers:
+        return f"tiers seal: not needed: no selected test is {hermetic}"
+    if tiers != [tier_settings.hermetic]:
+        return (
+            f"tiers seal: Python level: the selected tests are not all {hermetic} "
+            f"({', '.join(tiers) or 'no tier'}), so {python_only}; the OS-level seal applies "
+            f"only to {hermetic}-only sessions (`pytest -m {tier_settings.hermetic}`, a Pants "
+            f"{tier_settings.hermetic} batch)"
+        )
+    try:
+        seal_session()
+    except SealUnavailable as unavailable:
+        if mode == "os":
+            raise pytest.UsageError(
+                render(
+                    f"{SEAL_OPTION}=os",
+                    f"connect(2) cannot be denied at the OS level here: {unavailable}.",
+                    f"run it on Linux with libseccomp2 and pyseccomp, or use {SEAL_OPTION}=auto "
+                    "(which falls back to the Python level).",
+                )
+            ) from None
+        return (
+            f"tiers seal: Python level: the OS-level seal is unavailable here ({unavailable}), "
+            f"so {python_only}"
+        )
+    config.stash[_GUARD] = "os"
     return (
-        f"tiers: {', '.join(tier_settings.tiers)}; every test carries exactly one. "
-        f"{tier_settings.hermetic!r} is hermetic: Python network sockets blocked, "
-        f"service variables unset ({unset})"
+        f"tiers seal: OS level: every selected test is {hermetic}, so connect(2) is denied "
+        "(EACCES) for the rest of this session and its child processes, C clients included"
     )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the selected tests are known (after `-m` and deselection), before the first one
+    runs: seal, or say why not."""
+    config = session.config
+    tier_settings = settings(config)
+    if _seal_mode(config) == SEAL_ALL or tier_settings is None or config.option.collectonly:
+        return
+    if not session.items:
+        return
+    line = _guard_line(config, tier_settings, session.items)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -140,47 +286,147 @@ def _tiers_hermetic_environment(
             monkeypatch.delenv(name, raising=False)
 
 
+# The addresses Python code tried to connect to during the current test (OS-sealed sessions):
+# the denied connect's error carries none.
+_python_connects: list[str] = []
+_recording = False
+
+
+def _address(address: Any) -> str:
+    """host:port, [v6]:port, a unix socket path, or @name for an abstract unix socket."""
+    if isinstance(address, tuple) and len(address) >= 2:
+        host = str(address[0])
+        return f"[{host}]:{address[1]}" if ":" in host else f"{host}:{address[1]}"
+    if isinstance(address, (bytes, bytearray)):
+        address = bytes(address).decode("utf-8", "backslashreplace")
+    text = str(address)
+    return "@" + text[1:] if text.startswith("\0") else text
+
+
+def _on_audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "socket.connect" and len(args) >= 2:
+        _python_connects.append(_address(args[1]))
+
+
+def _record_python_connects() -> None:
+    global _recording
+    if not _recording:  # an audit hook cannot be removed: add it once per process
+        sys.addaudithook(_on_audit)
+        _recording = True
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
-    """Sockets stay blocked through the hermetic test's setup, call and teardown, fixtures
-    included."""
+    """Under the Python-level guard, sockets stay blocked through the hermetic test's setup,
+    call and teardown, fixtures included (under the OS-level seal they are denied already)."""
+    del _python_connects[:]
     tier_settings = settings(item.config)
-    sealed = tier_settings is not None and tier_settings.is_hermetic(item)
-    if sealed:
+    guarded = (
+        guard(item.config) == "python"
+        and tier_settings is not None
+        and tier_settings.is_hermetic(item)
+    )
+    if guarded:
         disable_socket(allow_unix_socket=True)
     try:
         yield
     finally:
-        if sealed:
+        if guarded:
             enable_socket()
 
 
-def _blocked_socket(excinfo: pytest.ExceptionInfo[BaseException] | None) -> bool:
-    """Whether the failure was a blocked socket, even if a client library wrapped it."""
+# What C clients say when their connect is denied, and the address they name (libpq).
+_LIBPQ_TCP = re.compile(
+    r'connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+) failed: Permission denied'
+)
+_LIBPQ_UNIX = re.compile(r'connection to server on socket "([^"]+)" failed: Permission denied')
+_PYTEST_SOCKET_HOST = re.compile(r'socket\.socket\.connect\(\) with host "([^"]+)"')
+
+
+def _chain(excinfo: pytest.ExceptionInfo[BaseException] | None) -> list[BaseException]:
+    """The failure and the errors it was raised from or during, outermost first."""
+    errors: list[BaseException] = []
     error: BaseException | None = excinfo.value if excinfo is not None else None
-    while error is not None:
-        if isinstance(error, (SocketBlockedError, SocketConnectBlockedError)):
-            return True
+    while error is not None and error not in errors:
+        errors.append(error)
         error = error.__cause__ or error.__context__
-    return False
+    return errors
+
+
+def _denied_connect(errors: list[BaseException], python_connects: list[str]) -> list[str] | None:
+    """The addresses a connect denied by the OS-level seal tried (empty: not reported), or None
+    when the failure is not recognisably a denied connect (a denial with no connect attempt on
+    record, say a file's permissions, is not one)."""
+    denied = False
+    named: list[str] = []
+    for error in errors:
+        text = str(error)
+        if (isinstance(error, OSError) and error.errno == errno.EACCES) or (
+            "Permission denied" in text
+        ):
+            denied = True
+        named += [f"{host}:{port}" for host, port in _LIBPQ_TCP.findall(text)]
+        named += _LIBPQ_UNIX.findall(text)
+    if not denied or not (named or python_connects):
+        return None
+    return list(dict.fromkeys(named + python_connects))
+
+
+def _blocked_socket(errors: list[BaseException]) -> list[str] | None:
+    """The host a socket blocked by pytest-socket tried (empty: not reported), or None when the
+    failure was not a blocked socket, even if a client library wrapped it."""
+    for error in errors:
+        if isinstance(error, (SocketBlockedError, SocketConnectBlockedError)):
+            return _PYTEST_SOCKET_HOST.findall(str(error))
+    return None
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.failed or call.excinfo is None:
+        return
     tier_settings = settings(item.config)
-    if tier_settings is not None and report.failed and _blocked_socket(call.excinfo):
-        report.sections.append(
-            (
-                "tier violation",
-                render(
-                    item.nodeid,
-                    f"this {tier_settings.hermetic!r} test tried to open a network connection, "
-                    "and that tier is hermetic.",
-                    "use a fake (fakeredis, in-memory repositories), or move the test to the "
-                    f"{' or '.join(tier_settings.tiers[1:]) or 'another'} tier (its directory's "
-                    "BUILD `__defaults__` and its `pytestmark`).",
-                ),
-            )
+    level = guard(item.config)
+    errors = _chain(call.excinfo)
+    addresses = (
+        _denied_connect(errors, _python_connects) if level == "os" else _blocked_socket(errors)
+    )
+    if addresses is None:
+        return
+    hermetic = tier_settings is not None and tier_settings.is_hermetic(item)
+    if not hermetic and _seal_mode(item.config) != SEAL_ALL:
+        return
+    report.sections.append(("tier violation", violation(item, tier_settings, addresses, level)))
+
+
+def violation(
+    item: pytest.Item, tier_settings: TierSettings | None, addresses: list[str], level: str
+) -> str:
+    """The message of a test that tried to connect where its guard forbids it."""
+    where = (
+        f"to connect to {', '.join(addresses)}"
+        if addresses
+        else "to open a network connection (its client did not report the address)"
+    )
+    by = (
+        "connect(2) is denied at the OS level in this session"
+        if level == "os"
+        else "Python sockets are blocked for it"
+    )
+    if tier_settings is None or not tier_settings.is_hermetic(item):
+        return render(
+            item.nodeid,
+            f"this test tried {where}, and {SEAL_OPTION}={SEAL_ALL} denies every connect in "
+            "this session.",
+            "this test needs the network: run it without "
+            f"{SEAL_OPTION}={SEAL_ALL}, in a tier that is not hermetic.",
         )
+    others = " or ".join(tier_settings.tiers[1:]) or "another"
+    return render(
+        item.nodeid,
+        f"this {tier_settings.hermetic!r} test tried {where}, and that tier is hermetic ({by}).",
+        f"use a fake (fakeredis, in-memory repositories), or move it to the {others} tier (its "
+        "directory's BUILD `__defaults__` and its `pytestmark`).",
+    )

@@ -25,10 +25,10 @@ def scratch_backend(root: Path, test_source: str, **env: str) -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=os.pathsep.join(path), **env)
 
 
-def start_pytest(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    """pytest on the scratch test, its output (stderr included) on `stdout`."""
+def start_pytest(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """pytest on the scratch test (with `args`), its output (stderr included) on `stdout`."""
     return subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "test_scratch.py"],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args, "test_scratch.py"],
         cwd=root,
         env=env,
         stdout=subprocess.PIPE,
