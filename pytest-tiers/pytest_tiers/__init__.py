@@ -1,6 +1,7 @@
 """pytest-tiers: every test in exactly one tier, and the hermetic tier kept hermetic.
 
-The pytest plugin itself is `pytest_tiers.plugin`. The other modules are pure (no pytest
+The pytest plugin itself is `pytest_tiers.plugin`; `seal` denies connect(2) at the OS level
+(seccomp) for sessions of the hermetic tier. The other modules are pure (no pytest
 import) and shared with the `tiers` and `services` Pants plugins and the CI scripts, so that
 pytest and Pants read the same facts: `config_files` (which files pytest reads its
 configuration from), `services` (the services tests use, how to start each, how to say one is

@@ -1,7 +1,7 @@
 """Canary: this very process, when it runs only unit tests (a Pants unit batch, `pytest -m
 unit`), is sealed at the OS level: libpq over TCP and over the unix socket, and a child
-process, all get EACCES, with no service and no network needed. (In a session that mixes tiers
-the seal does not apply, and this says so by skipping.)"""
+process, all get EACCES, with no service and no network needed. In a session that mixes tiers
+the seal does not apply: there this canary fails, saying how to run it."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ pytestmark = pytest.mark.unit
 def _sealed_session(request: pytest.FixtureRequest) -> None:
     tier_settings = settings(request.config)
     assert tier_settings is not None
-    if not all(tier_settings.is_hermetic(item) for item in request.session.items):
-        pytest.skip("the session mixes tiers: the OS-level seal applies to unit-only sessions")
+    assert all(tier_settings.is_hermetic(item) for item in request.session.items), (
+        "this session mixes tiers, and the OS-level seal applies to unit-only sessions: run this "
+        "canary in one (`./pants --tag=unit test tests/tier_canaries::`, or `pytest -m unit`)"
+    )
     assert guard(request.config) == "os"
 
 
