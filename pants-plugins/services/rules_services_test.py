@@ -1,16 +1,21 @@
 """The `uses` check as Pants runs it, where no probe reaches the network: configuration errors
-and a skipped check. The probes themselves are in rules_services_integration_test.py."""
+and a skipped check; and the file that tells pytest what each test declares. The probes
+themselves are in rules_services_integration_test.py."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from pants.backend.python.goals.pytest_runner import PytestPluginSetup
 from pants.engine.addresses import Address
+from pants.engine.fs import DigestContents
 from pants.engine.internals.scheduler import ExecutionError
 from pants.testutil.rule_runner import RuleRunner
 
+from services.declared_uses import DeclaredUsesRequest
 from services.rules import ServicesCheckRequest
-from services.rules_test_support import new_rule_runner, run_check
+from services.rules_test_support import SERVICES_OPTIONS, new_rule_runner, run_check
 
 pytestmark = pytest.mark.unit
 
@@ -70,3 +75,27 @@ def test_an_unknown_service_is_rejected_with_the_known_ones(rule_runner: RuleRun
     with pytest.raises(ExecutionError) as error:
         rule_runner.get_target(Address("tests", relative_file_path="test_a.py"))
     assert "uses" in str(error.value) and "['postgres', 'redis']" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("build", "declared"),
+    [
+        (
+            'python_tests(uses=["redis", "postgres"], '
+            'extra_env_vars=["APP_DB_URL", "APP_REDIS_URL"])',
+            ["postgres", "redis"],
+        ),
+        ("python_tests()", []),
+    ],
+)
+def test_every_test_file_tells_pytest_what_its_target_declares(
+    rule_runner: RuleRunner, build: str, declared: list[str]
+) -> None:
+    rule_runner.write_files({"tests/BUILD": build, "tests/test_a.py": ""})
+    rule_runner.set_options(SERVICES_OPTIONS)
+    target = rule_runner.get_target(Address("tests", relative_file_path="test_a.py"))
+    setup = rule_runner.request(PytestPluginSetup, [DeclaredUsesRequest(target)])
+    contents = rule_runner.request(DigestContents, [setup.digest])
+    assert [(c.path, json.loads(c.content)) for c in contents] == [
+        (".pytest-tiers/uses/tests/test_a.py.json", {"uses": declared})
+    ]

@@ -9,7 +9,8 @@ from pants.core.util_rules import adhoc_binaries
 from pants.engine.addresses import Address
 from pants.testutil.rule_runner import QueryRule, RuleRunner
 
-from services import rules
+from services import declared_uses, rules
+from services.declared_uses import DeclaredUsesRequest
 from services.rules import ServicesCheckRequest
 from services.target_types import target_types_rules
 
@@ -25,10 +26,12 @@ def new_rule_runner() -> RuleRunner:
     return RuleRunner(
         rules=[
             *rules.rules(),
+            *declared_uses.rules(),
             *target_types_rules(),
             *adhoc_binaries.rules(),
             *python_target_types_rules.rules(),
             QueryRule(PytestPluginSetup, [ServicesCheckRequest]),
+            QueryRule(PytestPluginSetup, [DeclaredUsesRequest]),
         ],
         target_types=[PythonTestsGeneratorTarget, PythonTestTarget],
     )

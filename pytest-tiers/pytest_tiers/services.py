@@ -95,3 +95,14 @@ def unreachable(
             )
         ),
     )
+
+
+# Where the `services` Pants plugin tells pytest which services each test file's target declares
+# in `uses=[...]`: one JSON file per test file (`{"uses": [...]}`), relative to the directory
+# pytest runs in. pytest-tiers compares them with what the tests reach (--tiers-check-uses).
+DECLARED_USES_DIR = ".pytest-tiers/uses"
+
+
+def declared_uses_file(test_path: str) -> str:
+    """The declaration file of the test file at `test_path` (relative to the build root)."""
+    return f"{DECLARED_USES_DIR}/{test_path}.json"
