@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tiers.mark_checks import check_file_marks
-from tiers.pytestmark_fix import fix_pytestmark
+from pytest_tiers.pytestmark_fix import fix_pytestmark
 from tiers.vocabulary import TierVocabulary
 
 pytestmark = pytest.mark.unit

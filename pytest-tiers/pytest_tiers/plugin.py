@@ -31,6 +31,10 @@ from pytest_socket import (
 from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from pytest_tiers.messages import render
 
+# Observation (`--tiers-observe`, `--tiers-observe-seal`) comes with the plugin (a dependency
+# declared in BUILD: Pants does not infer it from the string).
+pytest_plugins = ["pytest_tiers.observe"]
+
 
 @dataclass(frozen=True)
 class TierSettings:
