@@ -183,6 +183,8 @@ class Observer:
         return {
             "version": REPORT_VERSION,
             "rootdir": str(self.config.rootpath),
+            "inipath": str(self.config.inipath) if self.config.inipath else None,
+            "service_ports": {str(port): name for port, name in self.ports.items()},
             "sealed": self.sealed,
             "tests": tests,
             "fixtures": {
