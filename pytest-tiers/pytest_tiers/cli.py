@@ -112,7 +112,8 @@ def adopt(args: argparse.Namespace) -> int:
     )
     for problem in applied.problems:
         print(f"not edited: {problem}", file=out)
-    checks = verify(cwd, tuple(args.pytest_args), args.timeout, _log)
+    unit_files = [f.path for f in plan.files if f.tier == "unit"]
+    checks = verify(cwd, rootdir, unit_files, plan.failing, tuple(args.pytest_args), args.timeout, _log)
     for check in checks:
         print(f"check: {check.name}: {'ok' if check.ok else 'FAILED'}: {check.detail}", file=out)
     return 0 if all(c.ok for c in checks) and not applied.problems else 1

@@ -114,22 +114,39 @@ class Check:
 
 
 def verify(
-    cwd: Path, pytest_args: Sequence[str], timeout: float, log: Callable[[str], None]
+    cwd: Path,
+    rootdir: Path,
+    unit_files: Sequence[str],
+    failing: Sequence[str],
+    pytest_args: Sequence[str],
+    timeout: float,
+    log: Callable[[str], None],
 ) -> list[Check]:
     """After the write: every test carries exactly one tier (the plugin's collection check),
-    and the unit tier passes with connect(2) denied to the whole session."""
+    and the unit tier's files pass with connect(2) denied to the whole session (as a Pants
+    unit batch runs them: its files only). What fails even with the network allowed
+    (`failing`: node ids, or files that do not collect) is left out."""
+    left_out = []
+    for nodeid in failing:
+        if "::" in nodeid:
+            left_out.append(f"--deselect={nodeid}")
+        else:
+            left_out.append(f"--ignore={rootdir / nodeid}")
     checks = []
     for name, args, ok_codes in (
         ("every test carries exactly one tier", ["--collect-only", "-q"], (0,)),
         (
             "the unit tier passes sealed",
-            ["-m", TIERS[0], "-q", "--tiers-observe-seal"],
+            ["-m", TIERS[0], "-q", "--tiers-observe-seal", *unit_files],
             (0, 5),  # 5: no unit test at all
         ),
     ):
+        if name.startswith("the unit tier") and not unit_files:
+            checks.append(Check(name, True, "no unit file"))
+            continue
         log(f"adopt: check: {name}")
         completed = subprocess.run(
-            pytest_command([*args, *pytest_args]),
+            pytest_command([*args, *left_out, *pytest_args]),
             cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

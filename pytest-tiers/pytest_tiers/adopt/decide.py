@@ -136,7 +136,7 @@ def _collect_error_lines(text: str) -> str:
     """The informative line of a collection error (its `E   ` line), else its last line."""
     lines = [line for line in (text or "").splitlines() if line.strip()]
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-    return _short(errors[-1] if errors else (lines[-1] if lines else ""))
+    return _short(errors[0] if errors else (lines[-1] if lines else ""))
 
 
 def _tests_by_file(report: Report) -> dict[str, dict[str, Mapping[str, Any]]]:
@@ -252,6 +252,8 @@ def decide(
                     )
                 continue
             needs.append(nodeid)
+            if sealed_error is not None and sealed_outcome == "not run":
+                continue  # its file does not collect sealed: said once, above
             named = addresses_in(sealed_error_text, ports)
             why = [describe_reach(e, fixtures) for e in reached]
             line = f"{nodeid}: passes normally, {_sealed_word(sealed_outcome)} with connect(2) denied"

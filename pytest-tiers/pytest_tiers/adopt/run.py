@@ -58,12 +58,13 @@ class Runner:
                 "-o",
                 "tiers=",
                 "-q",
+                "--continue-on-collection-errors",
                 f"--tiers-observe={report_path}",
                 *(["--tiers-observe-seal"] if sealed else []),
                 *self.pytest_args,
                 *paths,
             ]
-            self.log(f"adopt: {name} run: pytest {' '.join(args[4:]) or '(whole suite)'}")
+            self.log(f"adopt: {name} run: pytest {' '.join(args[5:]) or '(whole suite)'}")
             completed = subprocess.run(
                 pytest_command(args),
                 cwd=self.cwd,
