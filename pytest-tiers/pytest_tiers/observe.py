@@ -94,7 +94,7 @@ class Observer:
             record = event_record(event, args)
             if record is not None:
                 self.events.append({**record, **self._where()})
-        except Exception:  # noqa: BLE001 - observation must never fail the observed code
+        except Exception:  # - observation must never fail the observed code
             pass
         finally:
             self._in_hook = False

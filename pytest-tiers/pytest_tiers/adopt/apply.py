@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import subprocess
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 from pytest_tiers.adopt.build_edit import TierFields, edit_build
 from pytest_tiers.adopt.config_edit import Wanted, edit_config

@@ -121,9 +121,9 @@ def describe_reach(event: Mapping[str, Any], fixtures: Mapping[str, Any]) -> str
 def _services(events: Iterable[Mapping[str, Any]]) -> list[str]:
     services: list[str] = []
     for event in events:
-        if event.get("kind") in ("tcp", "udp", "unix") and event.get("service"):
-            if event["service"] not in services:
-                services.append(event["service"])
+        service = event.get("service")
+        if event.get("kind") in ("tcp", "udp", "unix") and service and service not in services:
+            services.append(service)
     return services
 
 

@@ -99,9 +99,9 @@ def files_to_rerun(normal: Report, sealed: Report) -> list[str]:
     files = set()
     sealed_tests = sealed.get("tests", {})
     for nodeid, test in normal.get("tests", {}).items():
-        if test.get("outcome") == "passed":
-            if sealed_tests.get(nodeid, {}).get("outcome") != "passed":
-                files.add(test["file"])
+        sealed_outcome = sealed_tests.get(nodeid, {}).get("outcome")
+        if test.get("outcome") == "passed" and sealed_outcome != "passed":
+            files.add(test["file"])
     for path in sealed.get("collect_errors", {}):
         if path not in normal.get("collect_errors", {}):
             files.add(path)
