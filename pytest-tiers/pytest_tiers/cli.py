@@ -1,6 +1,7 @@
 """The `pytest-tiers` command line (also `python -m pytest_tiers`).
 
-    pytest-tiers adopt [--format=text|json] [--write] [--timeout=SECONDS] [-- PYTEST_ARGS...]
+    pytest-tiers adopt [--format=text|json] [--write] [--static] [--timeout=SECONDS]
+                       [-- PYTEST_ARGS...]
 
 Run it from the directory pytest runs in, in the suite's own virtualenv, with its services up.
 """
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pytest_tiers.adopt.apply import apply_plan, verify
-from pytest_tiers.adopt.decide import Plan, decide, relocate
+from pytest_tiers.adopt.decide import Plan, decide, decide_static, relocate
 from pytest_tiers.adopt.run import RunFailed, Runner, observed_endpoints, unreachable
 from pytest_tiers.messages import render
 
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write each file's pytestmark, the pytest configuration and (in a Pants "
         "repository) BUILD tags, then check the result",
+    )
+    adopt.add_argument(
+        "--static",
+        action="store_true",
+        help="decide without running the tests, from pytest's collection (fixture closures, "
+        "the drivers their modules import); each decision says its confidence",
     )
     adopt.add_argument("--timeout", type=float, default=1800.0, help="per pytest run, seconds")
     adopt.add_argument("pytest_args", nargs="*", help="passed to every pytest run (after --)")
@@ -60,7 +67,7 @@ def render_text(plan: Plan, down: dict[str, str]) -> str:
         if not file_plan.decided:
             tags.append("undecided")
         if file_plan.services:
-            tags.append("reached " + ", ".join(file_plan.services))
+            tags.append("services: " + ", ".join(file_plan.services))
         suffix = f"  ({'; '.join(tags)})" if tags else ""
         lines.append(f"{file_plan.tier:<12} {file_plan.path}{suffix}")
         lines.extend(f"    - {line}" for line in file_plan.evidence)
@@ -83,18 +90,21 @@ def adopt(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     runner = Runner(cwd, tuple(args.pytest_args), args.timeout, _log)
     try:
-        normal, sealed, alone = runner.evidence()
+        if args.static:
+            normal = runner.run("static collection", sealed=False, extra=["--collect-only"])
+        else:
+            normal, sealed, alone = runner.evidence()
     except RunFailed as error:
         print(render("pytest-tiers adopt", str(error), "fix what stops pytest, then re-run."))
         return 2
     ports = {int(k): v for k, v in normal.get("service_ports", {}).items()}
     rootdir = Path(normal["rootdir"])
-    plan = decide(normal, sealed, alone, ports)
+    plan = decide_static(normal) if args.static else decide(normal, sealed, alone, ports)
     path_of = {
         f.path: os.path.relpath(rootdir / f.path, cwd) for f in plan.files
     }
     plan = relocate(plan, path_of)
-    down = unreachable(observed_endpoints([normal]))
+    down = {} if args.static else unreachable(observed_endpoints([normal]))
     if args.format == "json":
         print(json.dumps(plan.to_json(), indent=2))
     else:

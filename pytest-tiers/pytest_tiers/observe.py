@@ -194,6 +194,7 @@ class Observer:
             "collect_errors": self.collect_errors,
             "files_reached": {path: _unique(found) for path, found in by_file.items()},
             "session_reached": _unique(session),
+            "module_imports": self.module_imports(),
         }
 
     def write(self) -> None:
@@ -263,6 +264,26 @@ class Observer:
             "outcome": "not run",
         }
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Every collected test is known with its closure, even with --collect-only."""
+        for item in session.items:
+            if item.nodeid not in self.tests:
+                self._remember(item)
+
+    def module_imports(self) -> dict[str, list[str]]:
+        """The top-level modules each test file and each fixture-defining file imports (read
+        with `ast`): what `adopt --static` decides from."""
+        files = {test["file"] for test in self.tests.values()}
+        files |= {f["location"].rsplit(":", 1)[0] for f in self.fixtures.values()}
+        imports = {}
+        for path in sorted(files):
+            try:
+                source = (self.config.rootpath / path).read_bytes()
+            except OSError:
+                continue
+            imports[path] = imported_modules(source)
+        return imports
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         test = self.tests.setdefault(
             report.nodeid,
@@ -282,6 +303,23 @@ class Observer:
 
     def pytest_sessionfinish(self) -> None:
         self.write()
+
+
+def imported_modules(source: bytes) -> list[str]:
+    """The top-level names of the modules a source imports, anywhere in it, sorted."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return sorted(names)
 
 
 def _short(longrepr: Any) -> str:

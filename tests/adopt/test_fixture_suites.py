@@ -98,3 +98,16 @@ def test_adopt_decides_and_writes_exactly_the_expected_tiers(suite: tuple[Path, 
         cwd=root, env=_env(), capture_output=True, text=True, timeout=600,
     )
     assert sealed.returncode == 0, sealed.stdout + sealed.stderr
+
+
+def test_static_adopt_decides_what_collection_can_see(suite: tuple[Path, dict]) -> None:
+    """`--static` runs nothing: `expected.json` records its tiers, including what it cannot see
+    (a child process that connects, a raw socket), which a run decides; each low-confidence
+    decision says so."""
+    root, expected = suite
+    result = adopt(root, "--static", "--format=json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    plan = json.loads(result.stdout)
+    assert {f["path"]: f["tier"] for f in plan["files"]} == expected["static"]
+    for file_plan in plan["files"]:
+        assert file_plan["evidence"][0].startswith("static, confidence "), file_plan

@@ -341,3 +341,104 @@ def relocate(plan: Plan, path_of: Mapping[str, str]) -> Plan:
         for f in plan.files
     )
     return Plan(files=tuple(sorted(files, key=lambda f: f.path)), failing=plan.failing, notes=plan.notes)
+
+
+# Service drivers by the top-level module a test or fixture module imports.
+DRIVERS: dict[str, str] = {
+    "psycopg": "postgres",
+    "psycopg2": "postgres",
+    "asyncpg": "postgres",
+    "pg8000": "postgres",
+    "redis": "redis",
+    "aioredis": "redis",
+    "pymongo": "mongodb",
+    "motor": "mongodb",
+    "MySQLdb": "mysql",
+    "pymysql": "mysql",
+    "aiomysql": "mysql",
+    "mysql": "mysql",
+    "kafka": "kafka",
+    "aiokafka": "kafka",
+    "confluent_kafka": "kafka",
+    "pika": "amqp",
+    "aio_pika": "amqp",
+    "kombu": "amqp",
+    "nats": "nats",
+    "paho": "mqtt",
+    "pymemcache": "memcached",
+    "pylibmc": "memcached",
+}
+# In-memory stand-ins: a module that imports one of these is taken to use it, not the server.
+FAKES: dict[str, str] = {"fakeredis": "redis", "mongomock": "mongodb", "fakeredis_aioredis": "redis"}
+
+
+def decide_static(report: Report) -> Plan:
+    """The plan from collection alone (`adopt --static`): a file is integration when a test's
+    module or a fixture in its closure is defined in a module that imports a service driver
+    (and not that service's fake). Every decision says its confidence: never high, since a C
+    client behind a helper, or a driver imported elsewhere, is invisible here; a run decides."""
+    imports: Mapping[str, list[str]] = report.get("module_imports", {})
+    fixtures = report.get("fixtures", {})
+
+    def drivers_of(path: str) -> list[str]:
+        modules = set(imports.get(path, []))
+        faked = {FAKES[m] for m in modules if m in FAKES}
+        return sorted(
+            f"{DRIVERS[m]} ({m})" for m in modules if m in DRIVERS and DRIVERS[m] not in faked
+        )
+
+    plans = []
+    for path, tests in sorted(_tests_by_file(report).items()):
+        reasons: list[str] = []
+        services: list[str] = []
+        for driver in drivers_of(path):
+            reasons.append(f"the file imports {driver}")
+            services.append(driver.split(" ")[0])
+        for test in tests.values():
+            for key in test.get("fixtures", []):
+                fixture = fixtures.get(key, {})
+                module = str(fixture.get("location", "")).rsplit(":", 1)[0]
+                if module == path:
+                    continue
+                for driver in drivers_of(module):
+                    reason = (
+                        f"fixture {fixture.get('name')!r} ({fixture.get('scope')}-scoped, "
+                        f"{fixture.get('location')}) is defined in a module that imports {driver}"
+                    )
+                    if reason not in reasons:
+                        reasons.append(reason)
+                        services.append(driver.split(" ")[0])
+        if path in report.get("collect_errors", {}):
+            plans.append(
+                FilePlan(
+                    path,
+                    INTEGRATION,
+                    False,
+                    ("static, no confidence: the file does not collect; planned as integration",),
+                    decided=False,
+                )
+            )
+        elif reasons:
+            plans.append(
+                FilePlan(
+                    path,
+                    INTEGRATION,
+                    False,
+                    ("static, confidence medium: " + "; ".join(reasons),),
+                    services=tuple(dict.fromkeys(services)),
+                )
+            )
+        else:
+            plans.append(
+                FilePlan(
+                    path,
+                    UNIT,
+                    False,
+                    (
+                        "static, confidence low: no service driver imported by the file or by "
+                        "the modules of its fixtures (a run decides: connections made in C, in "
+                        "helpers or in child processes are invisible here)",
+                    ),
+                )
+            )
+    return Plan(files=tuple(plans), failing=())

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from pytest_tiers.adopt.decide import FilePlan, Plan, addresses_in, decide, relocate
+from pytest_tiers.adopt.decide import (
+    FilePlan,
+    Plan,
+    addresses_in,
+    decide,
+    decide_static,
+    relocate,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -143,3 +150,30 @@ def test_json_has_exactly_the_documented_keys_and_relocated_paths() -> None:
         "files": [{"path": "t.py", "tier": "unit", "mixed": False, "evidence": ["e"]}],
         "failing": ["tests/t.py::x"],
     }
+
+
+def test_static_decision_reads_drivers_of_the_file_and_of_its_fixtures_modules() -> None:
+    key = "conftest.py:3::pool"
+    collected = report(
+        {
+            "t_db.py::x": {"outcome": "not run", "fixtures": [key]},
+            "t_fake.py::x": "not run",
+            "t_pure.py::x": "not run",
+        },
+        fixtures={key: {"name": "pool", "scope": "session", "location": "conftest.py:3"}},
+        module_imports={
+            "conftest.py": ["psycopg", "pytest"],
+            "t_db.py": [],
+            "t_fake.py": ["fakeredis", "redis"],
+            "t_pure.py": ["json"],
+        },
+    )
+    plan = decide_static(collected)
+    assert plan_of(plan) == {
+        "t_db.py": ("integration", False),
+        "t_fake.py": ("unit", False),
+        "t_pure.py": ("unit", False),
+    }
+    assert plan.files[0].evidence[0].startswith("static, confidence medium: fixture 'pool'")
+    assert plan.files[0].services == ("postgres",)
+    assert all(f.evidence[0].startswith("static, confidence low") for f in plan.files[1:])

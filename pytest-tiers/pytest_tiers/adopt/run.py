@@ -51,7 +51,9 @@ class Runner:
     timeout: float = 1800.0
     log: Callable[[str], None] = lambda message: None
 
-    def run(self, name: str, *, sealed: bool, paths: Sequence[str] = ()) -> Report:
+    def run(
+        self, name: str, *, sealed: bool, paths: Sequence[str] = (), extra: Sequence[str] = ()
+    ) -> Report:
         with tempfile.TemporaryDirectory(prefix="tiers-adopt-") as scratch:
             report_path = Path(scratch) / "report.json"
             args = [
@@ -61,6 +63,7 @@ class Runner:
                 "--continue-on-collection-errors",
                 f"--tiers-observe={report_path}",
                 *(["--tiers-observe-seal"] if sealed else []),
+                *extra,
                 *self.pytest_args,
                 *paths,
             ]
