@@ -79,7 +79,10 @@ class Observer:
         self.collect_errors: dict[str, str] = {}
         self.active = True
         self._in_hook = False
-        self.ports = parse_service_ports(config.getini(SERVICE_PORTS_KEY))
+        try:
+            self.ports = parse_service_ports(config.getini(SERVICE_PORTS_KEY))
+        except ValueError as error:
+            raise pytest.UsageError(f"{SERVICE_PORTS_KEY}: {error}") from error
         log = tempfile.NamedTemporaryFile(prefix="tiers-observe-", suffix=".jsonl", delete=False)
         log.close()
         self.child_log = Path(log.name)
