@@ -15,7 +15,7 @@ from pants.engine.fs import CreateDigest, Digest, DigestContents, FileContent, S
 from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 
-from tiers.pytestmark_fix import fix_pytestmark
+from pytest_tiers.pytestmark_fix import fix_pytestmark
 from tiers.subsystem import TierFieldSet, TiersSubsystem
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tiers.markers import extract_marks
+from pytest_tiers.markers import extract_marks
 from tiers.violations import Code, Violation
 from tiers.vocabulary import TierVocabulary
 

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pytest_tiers.pytestmark_fix import fix_pytestmark
 from tiers.mark_checks import check_file_marks
-from tiers.pytestmark_fix import fix_pytestmark
 from tiers.vocabulary import TierVocabulary
 
 pytestmark = pytest.mark.unit

@@ -28,3 +28,5 @@ CONFTEST_NAME = "conftest.py"
 # variables that carry service URLs (unset for hermetic tests). Each a list of words.
 TIERS_KEY = "tiers"
 SERVICE_ENV_VARS_KEY = "tiers_service_env_vars"
+# `PORT=SERVICE` words that extend the table observation names services with (`services.py`).
+SERVICE_PORTS_KEY = "tiers_service_ports"

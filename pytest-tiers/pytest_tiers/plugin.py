@@ -46,6 +46,10 @@ from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from pytest_tiers.messages import render
 from pytest_tiers.seal import SealUnavailable, install
 
+# Observation (`--tiers-observe`, `--tiers-seal=all`) comes with the plugin (a dependency
+# declared in BUILD: Pants does not infer it from the string).
+pytest_plugins = ["pytest_tiers.observe"]
+
 
 @dataclass(frozen=True)
 class TierSettings:
@@ -124,20 +128,35 @@ def pytest_configure(config: pytest.Config) -> None:
         TierSettings(tiers, _words(config.getini(SERVICE_ENV_VARS_KEY))) if tiers else None
     )
     if _seal_mode(config) == SEAL_ALL:
-        # Before collection: an import that connects fails to collect, as it would in a unit
-        # tier sealed by hand. Nothing to fall back to: the caller asked for this guarantee.
-        try:
-            seal_session()
-        except SealUnavailable as unavailable:
-            raise pytest.UsageError(
-                render(
-                    f"{SEAL_OPTION}={SEAL_ALL}",
-                    f"connect(2) cannot be denied at the OS level here: {unavailable}.",
-                    f"run it on Linux with libseccomp2 and pyseccomp, or without {SEAL_OPTION}"
-                    f"={SEAL_ALL}.",
-                )
-            ) from None
+        # Sealed already before the conftests loaded when this plugin was loaded early (`-p`,
+        # an entry point); loaded by a conftest, it seals here, still before collection.
+        _seal_all()
         config.stash[_GUARD] = "os"
+
+
+def _seal_all() -> None:
+    """`--tiers-seal=all`: an import or a conftest that connects fails, as it would in a unit
+    tier sealed by hand. Nothing to fall back to: the caller asked for this guarantee."""
+    try:
+        seal_session()
+    except SealUnavailable as unavailable:
+        raise pytest.UsageError(
+            render(
+                f"{SEAL_OPTION}={SEAL_ALL}",
+                f"connect(2) cannot be denied at the OS level here: {unavailable}.",
+                f"run it on Linux with libseccomp2 and pyseccomp, or without {SEAL_OPTION}"
+                f"={SEAL_ALL}.",
+            )
+        ) from None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """Seal a `--tiers-seal=all` session before its conftests load (a conftest may connect at
+    import), when this plugin is loaded that early (`-p pytest_tiers.plugin`, an entry point)."""
+    namespace = getattr(early_config, "known_args_namespace", None)
+    if getattr(namespace, "tiers_seal", None) == SEAL_ALL:
+        _seal_all()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -97,6 +97,69 @@ def unreachable(
     )
 
 
+# Which service a connection reached, by the port it connected to (TCP or UDP) or the name of
+# the unix socket it connected to. Observation (`pytest --tiers-observe`) and `pytest-tiers
+# adopt` name what a test reached with it; the `tiers_service_ports` ini key extends it
+# (`5433=postgres 6380=redis`). Only `KNOWN_SERVICES` can be declared in `uses=[...]`.
+DEFAULT_SERVICE_PORTS: dict[int, str] = {
+    5432: "postgres",
+    6379: "redis",
+    3306: "mysql",
+    5672: "amqp",
+    27017: "mongodb",
+    9092: "kafka",
+    4222: "nats",
+    1883: "mqtt",
+    11211: "memcached",
+}
+
+# Unix sockets, by the last component of their path: PostgreSQL's `.s.PGSQL.<port>`, MySQL's
+# `mysqld.sock`/`mysql.sock`, Redis' `redis.sock`/`redis-server.sock`.
+_UNIX_SOCKET_SERVICES = (
+    (".s.PGSQL.", "postgres"),
+    ("mysqld.sock", "mysql"),
+    ("mysql.sock", "mysql"),
+    ("redis", "redis"),
+    ("memcached", "memcached"),
+)
+
+
+def parse_service_ports(entries: list[str] | tuple[str, ...]) -> dict[int, str]:
+    """`PORT=SERVICE` words (several per entry allowed) as a table; raises ValueError on a word
+    that is not of that form."""
+    table: dict[int, str] = {}
+    for entry in entries:
+        for word in entry.split():
+            port, sep, service = word.partition("=")
+            if not sep or not port.strip().isdigit() or not service.strip():
+                raise ValueError(f"{word!r} is not PORT=SERVICE (e.g. 5433=postgres)")
+            table[int(port)] = service.strip()
+    return table
+
+
+def service_of(kind: str, address: str, ports: dict[int, str] | None = None) -> str:
+    """The service an observed address belongs to: a name from the port table (defaults plus
+    `ports`), or the address itself (`host:port`, or the socket path).
+
+    `kind` is "tcp", "udp" or "unix"; `address` is `host:port` (IPv6 hosts in brackets) for
+    the first two, the path for unix sockets."""
+    table = {**DEFAULT_SERVICE_PORTS, **(ports or {})}
+    if kind == "unix":
+        name = address.rstrip("/").rsplit("/", 1)[-1]
+        for fragment, service in _UNIX_SOCKET_SERVICES:
+            if fragment in name:
+                if service == "postgres" and name.startswith(".s.PGSQL."):
+                    port = name[len(".s.PGSQL.") :]
+                    if port.isdigit() and int(port) in table:
+                        return table[int(port)]
+                return service
+        return address
+    _, _, port = address.rpartition(":")
+    if port.isdigit() and int(port) in table:
+        return table[int(port)]
+    return address
+
+
 # Where the `services` Pants plugin tells pytest which services each test file's target declares
 # in `uses=[...]`: one JSON file per test file (`{"uses": [...]}`), relative to the directory
 # pytest runs in. pytest-tiers compares them with what the tests reach (--tiers-check-uses).

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiers.markers import FileMarks, extract_marks, module_pytestmark
+from pytest_tiers.markers import FileMarks, extract_marks, module_pytestmark
 
 pytestmark = pytest.mark.unit
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from tiers.markers import MarkResolver, marks_in_tree, module_pytestmark, parse_source
+from pytest_tiers.markers import MarkResolver, marks_in_tree, module_pytestmark, parse_source
 
 
 class _Source:
