@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -69,3 +70,28 @@ def event_record(event: str, args: tuple[Any, ...]) -> dict[str, str] | None:
             return None
         return {"kind": "dns", "address": str(host)}
     return None
+
+
+def describe_reach(event: Mapping[str, Any], fixtures: Mapping[str, Any]) -> str:
+    """One observed connect or look-up, in words: what, and where it happened."""
+    kind, address = event.get("kind"), event.get("address")
+    service = event.get("service")
+    if kind == "dns":
+        what = f"looked up {address}"
+    else:
+        name = f"{service} ({address})" if service and service != address else str(address)
+        what = f"reached {name}"
+    fixture_key = event.get("fixture")
+    if fixture_key:
+        fixture = fixtures.get(fixture_key, {})
+        where = (
+            f"in the setup of fixture {fixture.get('name', fixture_key)!r} "
+            f"({fixture.get('scope', '?')}-scoped, {fixture.get('location', '?')})"
+        )
+    elif event.get("phase") == "collect":
+        where = "while its file was collected (at import)"
+    else:
+        where = f"in {event.get('phase', '?')}"
+    if event.get("child"):
+        where += ", from a child process"
+    return f"{what} {where}"

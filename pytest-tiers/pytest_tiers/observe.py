@@ -40,12 +40,14 @@ CHILD_CONTEXT_VAR = "PYTEST_TIERS_OBSERVE_CONTEXT"
 _CHILD_DIR = str(Path(__file__).resolve().parent / "_observe_child")
 
 REPORT_VERSION = 1
+# `--tiers-check-uses` (uses_check.py) observes too, without writing a report.
+CHECK_USES_OPTION_DEST = "tiers_check_uses"
 
 
 class Observer:
     """The session's recorder: the audit hook's target and the report's author."""
 
-    def __init__(self, config: pytest.Config, report_path: Path, sealed: bool) -> None:
+    def __init__(self, config: pytest.Config, report_path: Path | None, sealed: bool) -> None:
         self.config = config
         self.report_path = report_path
         self.sealed = sealed
@@ -136,31 +138,43 @@ class Observer:
             events.append({**record, **where, "child": True})
         return events
 
-    def report(self) -> dict[str, Any]:
+    def _grouped(self) -> dict[str, Any]:
+        """Every event so far (children's included), named by service, grouped by what it is
+        charged to: a fixture, a test, a file (at collection), or the session."""
         events = self.events + self.child_events()
         for event in events:
             if event["kind"] in ("tcp", "udp", "unix"):
                 event["service"] = service_of(event["kind"], event["address"], self.ports)
-        by_fixture: dict[str, list[dict[str, Any]]] = {}
-        by_test: dict[str, list[dict[str, Any]]] = {}
-        by_file: dict[str, list[dict[str, Any]]] = {}
-        session: list[dict[str, Any]] = []
+        grouped: dict[str, Any] = {"fixture": {}, "test": {}, "file": {}, "session": []}
         for event in events:
-            if "fixture" in event:
-                by_fixture.setdefault(event["fixture"], []).append(event)
-            elif "test" in event:
-                by_test.setdefault(event["test"], []).append(event)
-            elif "file" in event:
-                by_file.setdefault(event["file"], []).append(event)
+            for charge in ("fixture", "test", "file"):
+                if charge in event:
+                    grouped[charge].setdefault(event[charge], []).append(event)
+                    break
             else:
-                session.append(event)
-        tests = {}
-        for nodeid, test in self.tests.items():
-            reached = list(by_test.get(nodeid, []))
-            for key in test["fixtures"]:
-                reached.extend(by_fixture.get(key, []))
-            reached.extend(by_file.get(test["file"], []))
-            tests[nodeid] = {**test, "reached": _unique(reached)}
+                grouped["session"].append(event)
+        return grouped
+
+    def _reached(self, test: dict[str, Any], nodeid: str, grouped: dict[str, Any]) -> list[Any]:
+        """What a test is charged with: its own events, its fixture closure's, its file's."""
+        reached = list(grouped["test"].get(nodeid, []))
+        for key in test["fixtures"]:
+            reached.extend(grouped["fixture"].get(key, []))
+        reached.extend(grouped["file"].get(test["file"], []))
+        return _unique(reached)
+
+    def reached_by(self, nodeid: str) -> list[dict[str, Any]]:
+        """What the test `nodeid` has been charged with so far."""
+        test = self.tests.get(nodeid)
+        return [] if test is None else self._reached(test, nodeid, self._grouped())
+
+    def report(self) -> dict[str, Any]:
+        grouped = self._grouped()
+        by_fixture, by_file, session = grouped["fixture"], grouped["file"], grouped["session"]
+        tests = {
+            nodeid: {**test, "reached": self._reached(test, nodeid, grouped)}
+            for nodeid, test in self.tests.items()
+        }
         return {
             "version": REPORT_VERSION,
             "rootdir": str(self.config.rootpath),
@@ -180,8 +194,10 @@ class Observer:
 
     def write(self) -> None:
         self.active = False
-        self.report_path.parent.mkdir(parents=True, exist_ok=True)
-        self.report_path.write_text(json.dumps(self.report(), indent=1, sort_keys=True) + "\n")
+        if self.report_path is not None:
+            self.report_path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(self.report(), indent=1, sort_keys=True) + "\n"
+            self.report_path.write_text(text)
         self.child_log.unlink(missing_ok=True)
 
     # --- pytest hooks (this object is registered as a plugin) ---------------------------------
@@ -357,9 +373,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     global _OBSERVER, _HOOK_INSTALLED
     report = config.getoption("tiers_observe", None)
-    if not report:
+    if not report and not config.getoption(CHECK_USES_OPTION_DEST, False):
         return
-    observer = Observer(config, Path(report).resolve(), sealed=seal.installed())
+    report_path = Path(report).resolve() if report else None
+    observer = Observer(config, report_path, sealed=seal.installed())
     _OBSERVER = observer
     if not _HOOK_INSTALLED:
         sys.addaudithook(_global_audit)  # cannot be removed: it checks _OBSERVER

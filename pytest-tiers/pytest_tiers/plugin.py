@@ -46,9 +46,9 @@ from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from pytest_tiers.messages import render
 from pytest_tiers.seal import SealUnavailable, install
 
-# Observation (`--tiers-observe`, `--tiers-seal=all`) comes with the plugin (a dependency
-# declared in BUILD: Pants does not infer it from the string).
-pytest_plugins = ["pytest_tiers.observe"]
+# Observation (`--tiers-observe`) and the check of declared services (`--tiers-check-uses`)
+# come with the plugin (dependencies declared in BUILD: Pants does not infer them from strings).
+pytest_plugins = ["pytest_tiers.observe", "pytest_tiers.uses_check"]
 
 
 @dataclass(frozen=True)

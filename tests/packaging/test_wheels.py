@@ -59,12 +59,12 @@ def test_plain_pytest_project_with_the_wheel(tmp_path: Path) -> None:
     unit = run([python, "-m", "pytest", "-m", "unit", "-p", "no:cacheprovider"], project)
     # Loaded through its pytest11 entry point alone: the project has no conftest.
     assert "tiers: unit, integration; every test carries exactly one." in unit, unit
-    assert "1 failed, 2 passed, 1 deselected" in unit, unit
+    assert "1 failed, 2 passed, 2 deselected" in unit, unit
     assert SEALED in unit, unit
     assert DENIED in unit, unit
 
     integration = run([python, "-m", "pytest", "-m", "integration"], project)
-    assert "1 passed, 3 deselected" in integration, integration
+    assert "2 passed, 3 deselected" in integration, integration
 
 
 def test_pants_project_loading_the_plugins(tmp_path: Path) -> None:
@@ -105,8 +105,8 @@ install_from_resolve = "python-default"
 names = ["unit", "integration"]
 
 [services]
-env_vars = {{ redis = "INVENTORY_REDIS_URL" }}
-default_urls = {{ redis = "redis://127.0.0.1:6379/0" }}
+env_vars = {{ postgres = "INVENTORY_DATABASE_URL", redis = "INVENTORY_REDIS_URL" }}
+default_urls = {{ postgres = "postgresql://postgres@127.0.0.1:5432/test", redis = "redis://127.0.0.1:6379/0" }}
 
 [anonymous-telemetry]
 enabled = false
@@ -125,9 +125,16 @@ enabled = false
     assert "✕ tests/unit/test_sneaky.py:tests failed" in unit, unit
     assert DENIED in unit, unit
 
-    integration = run([*pants, "--tag=integration", "test", "::"], repo)
-    assert integration.startswith("exit 0"), integration
+    # Under the uses check, as the full check runs it: tests/reports declares only PostgreSQL
+    # and PINGs Redis.
+    integration = run([*pants, "--tag=integration", "test", "::", "--", "--tiers-check-uses"], repo)
     assert "✓ tests/integration/test_redis_ping.py:tests succeeded" in integration, integration
+    assert "✕ tests/reports/test_report_cache.py:tests failed" in integration, integration
+    assert (
+        "tests/reports/test_report_cache.py::test_report_is_cached: it reached redis "
+        "(127.0.0.1:6379) in call, but its target declares uses=['postgres']." in integration
+    ), integration
+    assert "    fix: add 'redis' to `uses`" in integration, integration
 
     dead = {**os.environ, "INVENTORY_REDIS_URL": "redis://127.0.0.1:1/0"}
     refused = run([*pants, "--tag=integration", "test", "::"], repo, env=dead)

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_tiers.network_events import describe_reach
 from pytest_tiers.services import service_of
 
 UNIT = "unit"
@@ -91,31 +92,6 @@ def addresses_in(text: str, ports: Mapping[int, str] | None = None) -> list[str]
             if service not in found:
                 found.append(service)
     return found
-
-
-def describe_reach(event: Mapping[str, Any], fixtures: Mapping[str, Any]) -> str:
-    """One observed connect or look-up, in words: what, and where it happened."""
-    kind, address = event.get("kind"), event.get("address")
-    service = event.get("service")
-    if kind == "dns":
-        what = f"looked up {address}"
-    else:
-        name = f"{service} ({address})" if service and service != address else str(address)
-        what = f"reached {name}"
-    fixture_key = event.get("fixture")
-    if fixture_key:
-        fixture = fixtures.get(fixture_key, {})
-        where = (
-            f"in the setup of fixture {fixture.get('name', fixture_key)!r} "
-            f"({fixture.get('scope', '?')}-scoped, {fixture.get('location', '?')})"
-        )
-    elif event.get("phase") == "collect":
-        where = "while its file was collected (at import)"
-    else:
-        where = f"in {event.get('phase', '?')}"
-    if event.get("child"):
-        where += ", from a child process"
-    return f"{what} {where}"
 
 
 def _services(events: Iterable[Mapping[str, Any]]) -> list[str]:
