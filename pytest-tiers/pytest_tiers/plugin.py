@@ -27,21 +27,13 @@ connects at the OS level for the whole session, whatever the tiers, from before 
 
 from __future__ import annotations
 
-import errno
-import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from pytest_socket import (
-    SocketBlockedError,
-    SocketConnectBlockedError,
-    disable_socket,
-    enable_socket,
-)
+from pytest_socket import disable_socket, enable_socket
 
+from pytest_tiers import connect_attempts
 from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from pytest_tiers.messages import render
 from pytest_tiers.seal import SealUnavailable, install
@@ -198,7 +190,7 @@ def seal_session() -> None:
     records the addresses Python code tries, for the failure message. Raises SealUnavailable
     (saying why) where it cannot; public for runners that seal a whole session."""
     install()
-    _record_python_connects()
+    connect_attempts.record()
 
 
 def _guard_line(
@@ -305,40 +297,11 @@ def _tiers_hermetic_environment(
             monkeypatch.delenv(name, raising=False)
 
 
-# The addresses Python code tried to connect to during the current test (OS-sealed sessions):
-# the denied connect's error carries none.
-_python_connects: list[str] = []
-_recording = False
-
-
-def _address(address: Any) -> str:
-    """host:port, [v6]:port, a unix socket path, or @name for an abstract unix socket."""
-    if isinstance(address, tuple) and len(address) >= 2:
-        host = str(address[0])
-        return f"[{host}]:{address[1]}" if ":" in host else f"{host}:{address[1]}"
-    if isinstance(address, (bytes, bytearray)):
-        address = bytes(address).decode("utf-8", "backslashreplace")
-    text = str(address)
-    return "@" + text[1:] if text.startswith("\0") else text
-
-
-def _on_audit(event: str, args: tuple[Any, ...]) -> None:
-    if event == "socket.connect" and len(args) >= 2:
-        _python_connects.append(_address(args[1]))
-
-
-def _record_python_connects() -> None:
-    global _recording
-    if not _recording:  # an audit hook cannot be removed: add it once per process
-        sys.addaudithook(_on_audit)
-        _recording = True
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
     """Under the Python-level guard, sockets stay blocked through the hermetic test's setup,
     call and teardown, fixtures included (under the OS-level seal they are denied already)."""
-    del _python_connects[:]
+    connect_attempts.forget()
     tier_settings = settings(item.config)
     guarded = (
         guard(item.config) == "python"
@@ -354,52 +317,6 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
             enable_socket()
 
 
-# What C clients say when their connect is denied, and the address they name (libpq).
-_LIBPQ_TCP = re.compile(
-    r'connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+) failed: Permission denied'
-)
-_LIBPQ_UNIX = re.compile(r'connection to server on socket "([^"]+)" failed: Permission denied')
-_PYTEST_SOCKET_HOST = re.compile(r'socket\.socket\.connect\(\) with host "([^"]+)"')
-
-
-def _chain(excinfo: pytest.ExceptionInfo[BaseException] | None) -> list[BaseException]:
-    """The failure and the errors it was raised from or during, outermost first."""
-    errors: list[BaseException] = []
-    error: BaseException | None = excinfo.value if excinfo is not None else None
-    while error is not None and error not in errors:
-        errors.append(error)
-        error = error.__cause__ or error.__context__
-    return errors
-
-
-def _denied_connect(errors: list[BaseException], python_connects: list[str]) -> list[str] | None:
-    """The addresses a connect denied by the OS-level seal tried (empty: not reported), or None
-    when the failure is not recognisably a denied connect (a denial with no connect attempt on
-    record, say a file's permissions, is not one)."""
-    denied = False
-    named: list[str] = []
-    for error in errors:
-        text = str(error)
-        if (isinstance(error, OSError) and error.errno == errno.EACCES) or (
-            "Permission denied" in text
-        ):
-            denied = True
-        named += [f"{host}:{port}" for host, port in _LIBPQ_TCP.findall(text)]
-        named += _LIBPQ_UNIX.findall(text)
-    if not denied or not (named or python_connects):
-        return None
-    return list(dict.fromkeys(named + python_connects))
-
-
-def _blocked_socket(errors: list[BaseException]) -> list[str] | None:
-    """The host a socket blocked by pytest-socket tried (empty: not reported), or None when the
-    failure was not a blocked socket, even if a client library wrapped it."""
-    for error in errors:
-        if isinstance(error, (SocketBlockedError, SocketConnectBlockedError)):
-            return _PYTEST_SOCKET_HOST.findall(str(error))
-    return None
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
@@ -408,9 +325,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     tier_settings = settings(item.config)
     level = guard(item.config)
-    errors = _chain(call.excinfo)
+    errors = connect_attempts.error_chain(call.excinfo)
     addresses = (
-        _denied_connect(errors, _python_connects) if level == "os" else _blocked_socket(errors)
+        connect_attempts.denied(errors) if level == "os" else connect_attempts.blocked(errors)
     )
     if addresses is None:
         return
