@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import venv
 from pathlib import Path
 
 import pytest
@@ -45,16 +44,40 @@ def run(argv: list[str], cwd: Path) -> str:
     return f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
 
 
-@pytest.fixture(scope="module")
-def python(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A virtualenv with the pytest-tiers wheel installed (and its requirements from PyPI)."""
-    root = tmp_path_factory.mktemp("venv")
-    venv.create(root, with_pip=True)
+def interpreter(version: str) -> str:
+    """A CPython of `version`: on PATH, else under pyenv (where ./pants finds its 3.9)."""
+    for candidate in (
+        shutil.which(f"python{version}"),
+        *sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}")),
+    ):
+        if candidate:
+            return str(candidate)
+    raise AssertionError(f"no Python {version} here (PATH, ~/.pyenv): install it")
+
+
+def virtualenv(root: Path, version: str, *requirements: str) -> str:
+    """A virtualenv of that Python with the pytest-tiers wheel (and `requirements`) installed."""
+    made = run([interpreter(version), "-m", "venv", str(root)], root.parent)
+    assert made.startswith("exit 0"), made
     python = str(root / "bin" / "python")
     wheel = str(wheels()["pytest_tiers"])
-    installed = run([python, "-m", "pip", "install", "-q", wheel], root)
+    installed = run([python, "-m", "pip", "install", "-q", wheel, *requirements], root)
     assert installed.startswith("exit 0"), installed
     return python
+
+
+@pytest.fixture(scope="module")
+def python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Python 3.11 with the wheel and the newest pytest its requirements allow."""
+    return virtualenv(tmp_path_factory.mktemp("py311") / "venv", "3.11")
+
+
+# What the wheel promises: pytest >= 7 on Python >= 3.9. The oldest of both, and the newest.
+@pytest.fixture(scope="module", params=["3.9 with pytest 7.0", "3.11 with the newest pytest"])
+def any_python(request: pytest.FixtureRequest, python: str, tmp_path_factory) -> str:
+    if request.param.startswith("3.11"):
+        return python
+    return virtualenv(tmp_path_factory.mktemp("py39") / "venv", "3.9", "pytest==7.0.1")
 
 
 def adopt(python: str, project: Path) -> None:
@@ -73,7 +96,10 @@ def adopt(python: str, project: Path) -> None:
     assert "wrote: nothing (already so)" in again, again
 
 
-def test_plain_pytest_project_adopts_tiers_with_the_wheel(tmp_path: Path, python: str) -> None:
+def test_plain_pytest_project_adopts_tiers_with_the_wheel(
+    tmp_path: Path, any_python: str
+) -> None:
+    python = any_python
     project = tmp_path / "inventory"
     shutil.copytree(FIXTURES / "inventory", project)
     adopt(python, project)

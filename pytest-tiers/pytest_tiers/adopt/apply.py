@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomllib
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from pytest_tiers.adopt.build_edit import TierFields, edit_build
 from pytest_tiers.adopt.config_edit import Wanted, edit_config
@@ -43,8 +44,9 @@ def pants_service_env_vars(root: Path | None) -> dict[str, str]:
     if root is None:
         return {}
     try:
-        config = tomllib.loads((root / "pants.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        # tomlkit, not tomllib: pytest-tiers runs on Python 3.9 and 3.10 too.
+        config = tomlkit.parse((root / "pants.toml").read_text(encoding="utf-8")).unwrap()
+    except (OSError, TOMLKitError):
         return {}
     env_vars = config.get("services", {}).get("env_vars", {})
     return {str(k): str(v) for k, v in env_vars.items()} if isinstance(env_vars, dict) else {}

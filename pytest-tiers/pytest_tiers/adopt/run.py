@@ -30,8 +30,15 @@ class RunFailed(RuntimeError):
     """A pytest run produced no report (it crashed, or pytest could not start)."""
 
 
+def _pytest_plugin_entry_points() -> list[metadata.EntryPoint]:
+    found = metadata.entry_points()
+    if hasattr(found, "select"):  # Python 3.10+
+        return list(found.select(group="pytest11"))
+    return list(found.get("pytest11", ()))  # Python 3.9: a dict of groups
+
+
 def plugin_loaded_by_entry_point() -> bool:
-    for entry_point in metadata.entry_points(group="pytest11"):
+    for entry_point in _pytest_plugin_entry_points():
         if entry_point.value.split(":")[0] in ("pytest_tiers.plugin", "pytest_tiers"):
             return True
     return False
