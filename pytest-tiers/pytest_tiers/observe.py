@@ -66,6 +66,8 @@ class Observer:
         log = tempfile.NamedTemporaryFile(prefix="tiers-observe-", suffix=".jsonl", delete=False)
         log.close()
         self.child_log = Path(log.name)
+        self._child_log_read = 0
+        self._child_events: list[dict[str, Any]] = []
         self._publish_context()
 
     # --- the hook ---------------------------------------------------------------------------
@@ -124,19 +126,24 @@ class Observer:
 
     # --- the report -------------------------------------------------------------------------
     def child_events(self) -> list[dict[str, Any]]:
-        events = []
+        """The child processes' events so far. The log is read on from where the previous call
+        stopped (the uses check asks after every test), whole lines only."""
         try:
-            lines = self.child_log.read_text(encoding="utf-8").splitlines()
+            with open(self.child_log, "rb") as log:
+                log.seek(self._child_log_read)
+                new = log.read()
         except OSError:
-            return []
-        for line in lines:
+            return self._child_events
+        complete = new[: new.rfind(b"\n") + 1]
+        self._child_log_read += len(complete)
+        for line in complete.decode("utf-8", "replace").splitlines():
             try:
                 record = json.loads(line)
             except ValueError:
                 continue
             where = record.pop("context", None) or {"phase": "import"}
-            events.append({**record, **where, "child": True})
-        return events
+            self._child_events.append({**record, **where, "child": True})
+        return self._child_events
 
     def _grouped(self) -> dict[str, Any]:
         """Every event so far (children's included), named by service, grouped by what it is

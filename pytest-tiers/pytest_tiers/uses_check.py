@@ -59,12 +59,9 @@ class UsesCheck:
         self.cwd = cwd
         self.reached_nothing: list[str] = []
 
-    def undeclared(self, item: pytest.Item, declared: list[str]) -> list[dict[str, Any]]:
-        return [
-            event
-            for event in self.observer.reached_by(item.nodeid)
-            if event.get("service") in self.services and event["service"] not in declared
-        ]
+    def services_in(self, reached: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The events of `reached` that are connects to a service the port table names."""
+        return [event for event in reached if event.get("service") in self.services]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(
@@ -77,12 +74,12 @@ class UsesCheck:
         if declared is None:
             return
         report = outcome.get_result()  # type: ignore[attr-defined]
-        reached = self.observer.reached_by(item.nodeid)
+        reached = self.services_in(self.observer.reached_by(item.nodeid))
         tier_settings = settings(item.config)
         hermetic = tier_settings is not None and tier_settings.is_hermetic(item)
-        if not hermetic and not any(event.get("service") in self.services for event in reached):
+        if not hermetic and not reached:
             self.reached_nothing.append(item.nodeid)
-        undeclared = self.undeclared(item, declared)
+        undeclared = [event for event in reached if event["service"] not in declared]
         if not undeclared or report.failed:
             return
         fixtures = self.observer.fixtures
