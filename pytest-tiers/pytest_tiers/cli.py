@@ -74,16 +74,21 @@ def render_text(plan: Plan, down: dict[str, str]) -> str:
     if plan.failing:
         lines.append("failing even with the network allowed (left out of the decision):")
         lines.extend(f"    {nodeid}" for nodeid in plan.failing)
-    for service, why in down.items():
-        lines.append(
-            render(
-                "pytest-tiers adopt",
-                f"{service} is not reachable ({why}); tests that need it fail even with the "
-                "network allowed and are left out of the decision.",
-                f"start {service}, then re-run `pytest-tiers adopt`.",
-            )
-        )
+    lines.extend(unreachable_problems(down))
     return "\n".join(lines)
+
+
+def unreachable_problems(down: dict[str, str]) -> list[str]:
+    """One message per observed service that does not accept a connection."""
+    return [
+        render(
+            "pytest-tiers adopt",
+            f"{service} is not reachable ({why}); tests that need it fail even with the "
+            "network allowed and are left out of the decision.",
+            f"start {service}, then re-run `pytest-tiers adopt`.",
+        )
+        for service, why in down.items()
+    ]
 
 
 def adopt(args: argparse.Namespace) -> int:
@@ -107,11 +112,10 @@ def adopt(args: argparse.Namespace) -> int:
     down = {} if args.static else unreachable(observed_endpoints([normal]))
     if args.format == "json":
         print(json.dumps(plan.to_json(), indent=2))
+        for problem in unreachable_problems(down):  # stdout holds the JSON alone
+            _log(problem)
     else:
         print(render_text(plan, down))
-    for service, why in down.items():
-        if args.format == "json":
-            _log(f"pytest-tiers adopt: {service} is not reachable ({why})")
     if not args.write:
         return 0
     applied = apply_plan(plan, cwd, normal.get("inipath"), rootdir)
