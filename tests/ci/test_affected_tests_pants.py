@@ -8,30 +8,23 @@ One repository serves every case (a branch per case), and Pants runs without pan
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from affected_tests import main
 from ci.scratch_repo import ScratchRepo
+from launcher.facts import LAUNCHER, launcher_value
 from pants_selection import Pants
 
 pytestmark = pytest.mark.integration
 
-LAUNCHER = Path("pants").resolve()
 # Where pants-plugins/ and pytest-tiers/ are (the sandbox root under Pants).
 PLUGINS_ROOT = LAUNCHER.parent
 
 
 def provisioned_pants() -> str:
-    """The Pants executable ./pants runs, located by sourcing the launcher (its VENV)."""
-    result = subprocess.run(
-        ["bash", "-c", 'source "$1" && printf %s "$VENV"', "bash", str(LAUNCHER)],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    pants = Path(result.stdout) / "bin" / "pants"
+    """The Pants executable ./pants runs (in the launcher's VENV)."""
+    pants = Path(launcher_value("VENV")) / "bin" / "pants"
     assert pants.is_file(), (
         f"no provisioned Pants at {pants}: run ./pants once, and pass HOME or "
         "PANTS_LAUNCHER_CACHE to this test (extra_env_vars in tests/ci/BUILD)."

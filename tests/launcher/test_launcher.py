@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from launcher.facts import LAUNCHER, sourced
 
 pytestmark = pytest.mark.unit
 
-LAUNCHER = Path("pants").resolve()
 GLOBAL_ONLY = ["--tag", "--level", "-l", "--changed-since", "--no-pantsd", "--pantsd"]
 
 
@@ -106,14 +106,8 @@ def test_concurrent_first_uses_provision_once(tmp_path: Path) -> None:
     assert ready.exists()
 
 
-def sourced(launcher: Path, *names: str) -> subprocess.CompletedProcess[str]:
-    script = 'source "$1"; shift; for name; do printf "%s\\n" "${!name}"; done'
-    return subprocess.run(
-        ["bash", "-c", script, "bash", str(launcher), *names],
-        env={"PATH": "/usr/bin:/bin", "HOME": str(launcher.parent)},
-        capture_output=True,
-        text=True,
-    )
+def minimal_env(home: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home)}
 
 
 def test_versions_come_from_pants_toml(tmp_path: Path) -> None:
@@ -122,7 +116,7 @@ def test_versions_come_from_pants_toml(tmp_path: Path) -> None:
         '[GLOBAL]\npants_version = "9.8.7"  # a comment\n\n[pex-cli.x]\nversion = "v0"\n'
         '[pex-cli]\nknown_versions = []\n  version = "v1.2.3"\n'
     )
-    result = sourced(tmp_path / "pants", "PANTS_VERSION", "PEX_VERSION", "VENV")
+    result = sourced(tmp_path / "pants", "PANTS_VERSION", "PEX_VERSION", "VENV", env=minimal_env(tmp_path))
     assert result.returncode == 0, result.stderr
     version, pex, venv = result.stdout.splitlines()
     assert (version, pex) == ("9.8.7", "1.2.3")
@@ -142,6 +136,6 @@ def test_missing_version_is_an_error_with_the_fix(
     shutil.copy(LAUNCHER, tmp_path / "pants")
     if pants_toml is not None:
         (tmp_path / "pants.toml").write_text(pants_toml)
-    result = sourced(tmp_path / "pants", "PANTS_VERSION")
+    result = sourced(tmp_path / "pants", "PANTS_VERSION", env=minimal_env(tmp_path))
     assert result.returncode == 1
     assert f"pants launcher: {tmp_path}/{problem}\n    fix: " in result.stderr

@@ -16,11 +16,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from launcher.facts import LAUNCHER, launcher_value
 
 pytestmark = pytest.mark.integration
 
 FIXTURES = Path(__file__).parent / "fixtures"
-LAUNCHER = Path("pants").resolve()
 SEALED = "tiers seal: OS level: every selected test is 'unit', so connect(2) is denied (EACCES)"
 EXPECTED_TIERS = {"tests/ping/test_redis_ping.py": "integration", "tests/stock/test_stock.py": "unit"}
 
@@ -30,13 +30,6 @@ def wheels() -> dict[str, Path]:
     found = {p.name.split("-")[0]: p.resolve() for p in Path().glob("*.whl")}
     assert sorted(found) == ["pants_services", "pants_tiers", "pytest_tiers"], found
     return found
-
-
-def launcher_value(name: str) -> str:
-    """A fact the launcher read from this repository's pants.toml (sourcing it runs nothing)."""
-    script = 'source "$1" && printf %s "${!2}"'
-    argv = ["bash", "-c", script, "bash", str(LAUNCHER), name]
-    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout
 
 
 def run(argv: list[str], cwd: Path) -> str:
