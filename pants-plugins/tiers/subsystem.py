@@ -83,6 +83,17 @@ class TiersSubsystem(GoalSubsystem):
             """
         ),
     )
+    allow_empty_selection = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Let a `test` run whose `--tag` names a tier select no test target. Off by default:
+            `pants --tag=unit test some/path` that tests nothing fails (the `tier-selection`
+            goal, which ./pants runs before `test`), so a wrong path or tag cannot pass
+            silently. A `--changed-since` run that selects nothing always succeeds.
+            """
+        ),
+    )
     format = EnumOption(default=ReportFormat.text, help="Output format of the `tiers` report.")
     skip = SkipOption("lint", "fix")
 
