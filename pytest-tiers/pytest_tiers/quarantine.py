@@ -69,7 +69,7 @@ def quarantine_of(item: pytest.Item) -> Quarantine | None:
     return found[0] if found else None
 
 
-@dataclass
+@dataclass(eq=False)  # a plugin object: pluggy hashes it
 class QuarantineBook:
     """The session's quarantined tests, and what each did."""
 

@@ -148,7 +148,7 @@ class FlakyTest:
     attempts: int  # the attempt that passed
 
 
-@dataclass
+@dataclass(eq=False)  # a plugin object: pluggy hashes it
 class FlakyRecorder:
     """Follows each test's attempts through its reports (pytest-rerunfailures numbers them in
     `report.rerun` and gives a retried failure the outcome "rerun"), and writes the outcome
