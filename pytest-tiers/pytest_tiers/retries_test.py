@@ -72,11 +72,18 @@ def test_an_integration_test_that_fails_once_then_passes_is_flaky_not_passed(
     ]
 
 
-def test_the_same_test_in_the_hermetic_tier_fails_the_run_whatever_reruns_says(
-    scratch: pytest.Pytester,
+@pytest.mark.parametrize("asked_by", ["--reruns", "its own flaky mark"])
+def test_the_same_test_in_the_hermetic_tier_fails_the_run_whatever_asks_for_reruns(
+    scratch: pytest.Pytester, asked_by: str
 ) -> None:
-    _retried(scratch).makepyfile(test_flaky=FAILS_ONCE.format(tier="unit"))
-    result = scratch.runpytest_subprocess("--reruns=3", "--junitxml=junit.xml")
+    source = FAILS_ONCE.format(tier="unit")
+    if asked_by == "--reruns":
+        arguments = ["--reruns=3"]
+    else:
+        arguments = []
+        source = source.replace("\ndef test_", "\n@pytest.mark.flaky(reruns=3)\ndef test_")
+    _retried(scratch).makepyfile(test_flaky=source)
+    result = scratch.runpytest_subprocess(*arguments, "--junitxml=junit.xml")
     assert result.parseoutcomes() == {"failed": 1}  # no rerun
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert "tiers: 1 flaky" not in result.stdout.str()
