@@ -79,6 +79,7 @@ class QuarantineBook:
     expired: dict[str, Quarantine] = field(default_factory=dict)
     results: dict[str, str] = field(default_factory=dict)
 
+    @pytest.hookimpl(trylast=True)  # after `-m`/`-k` deselection: only the selected tests
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         problems = []
         for item in items:

@@ -95,6 +95,13 @@ def test_run_mode_runs_it_and_its_failure_does_not_fail_the_session(
     assert properties["test_passes"]["tiers.outcome"] == "quarantined"
 
 
+def test_only_selected_tests_are_listed(scratch: pytest.Pytester) -> None:
+    scratch.makepyfile(test_q=QUARANTINED.format(until=CURRENT))
+    result = scratch.runpytest_subprocess("-k", "plain")
+    result.assert_outcomes(passed=1, deselected=2)
+    assert "quarantined" not in result.stdout.str().split("collected")[1]
+
+
 def test_an_expired_quarantine_no_longer_applies(scratch: pytest.Pytester) -> None:
     scratch.makepyfile(test_q=QUARANTINED.format(until=PAST))
     result = scratch.runpytest_subprocess()
