@@ -84,6 +84,8 @@ def _words(values: list[str]) -> list[str]:
 
 @pytest.hookimpl(trylast=True)  # after plugin.py has read the tiers
 def pytest_configure(config: pytest.Config) -> None:
+    # Flaky tests are named in any session that retries, tiers configured or not.
+    config.pluginmanager.register(FlakyRecorder(), "tiers-flaky-recorder")
     tier_settings = settings(config)
     if tier_settings is None:
         return
@@ -96,7 +98,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if available:
         _refuse_overrides(config, tier_settings.hermetic)
     config.stash[_POLICY] = RetryPolicy(tier_settings.tiers, attempts, available)
-    config.pluginmanager.register(FlakyRecorder(), "tiers-flaky-recorder")
 
 
 def _refuse_overrides(config: pytest.Config, hermetic: str) -> None:

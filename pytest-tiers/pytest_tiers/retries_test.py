@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+
+import pytest_tiers
 
 pytestmark = pytest.mark.unit
 
@@ -103,6 +106,17 @@ def test_a_test_that_fails_every_attempt_fails_after_its_tiers_attempts(
     ]
 
 
+def test_a_session_without_tiers_that_retries_names_its_flaky_tests_too(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(scratch_package_root()))
+    pytester.makeini("[pytest]\naddopts = -p pytest_tiers.plugin\nmarkers = integration: i\n")
+    pytester.makepyfile(test_flaky=FAILS_ONCE.format(tier="integration"))
+    result = pytester.runpytest_subprocess("--reruns=1")
+    assert result.parseoutcomes() == {"passed": 1, "rerun": 1}
+    result.stdout.re_match_lines([r"=+ tiers: 1 flaky =+$"])
+
+
 def test_the_header_says_which_tiers_retry(scratch: pytest.Pytester) -> None:
     _retried(scratch).makepyfile(test_flaky=FAILS_ONCE.format(tier="integration"))
     assert (
@@ -166,3 +180,9 @@ def test_a_bad_tiers_attempts_is_a_usage_error(
 
 def result_lines(result: pytest.RunResult) -> list[str]:
     return result.stdout.str().splitlines()
+
+
+def scratch_package_root() -> Path:
+    """Where a scratch session's Python finds pytest_tiers (as conftest.py's `scratch` does)."""
+    return Path(pytest_tiers.__file__).resolve().parent.parent
+
