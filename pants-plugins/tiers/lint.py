@@ -3,7 +3,9 @@
 Pants marks every `LintResult` uncacheable so that it is printed on each run; a rule that
 returns one is re-run by pantsd every time. The checks therefore live in their own rule, which
 returns `TierViolations` and is memoized like any other: a warm run re-checks only the batch
-whose inputs changed, and the `LintResult` rule merely renders the answer.
+whose inputs changed, and the `LintResult` rule merely renders the answer. That rule also
+reads today's date on every run (`[tiers].today` pins it) and passes it into the checks'
+request, so that a quarantine that expired overnight (TIER402) is seen by a warm pantsd.
 
 `check_tiers` gathers everything the checks read in one step (lint_inputs.py) and hands it to
 the pure checks (`*_checks.py`). TIER207 compares every test target in the repository that
