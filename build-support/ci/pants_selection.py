@@ -180,6 +180,9 @@ class Pants:
     def test_tier(self, tier: str, extra: Sequence[str]) -> int:
         return self._run(f"--tag={tier}", "test", "::", *extra)
 
+    def test_files(self, tier: str, files: Sequence[str], extra: Sequence[str]) -> int:
+        return self._run(f"--tag={tier}", "test", *files, *extra)
+
     def _run(self, *args: str) -> int:
         argv = [*self.command, *args]
         print(f"+ {' '.join(argv)}", flush=True)
