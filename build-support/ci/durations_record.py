@@ -4,8 +4,11 @@ The record is JSON, `{"tier": TIER, "files": {PATH: SECONDS}}`, one file per tie
 merged reports (junit_merge.py: a `<testsuite>` per file, `time` = its tests' time, all attempts)
 and replaces the entries of the files they ran, keeping the others: a pull request that ran only
 the affected files keeps every other file's last duration. Files that no longer exist are dropped.
+With `--log` (a Pants console log of the run), a file that ran in a pytest process of its own is
+recorded at that process's time instead, start-up and fixtures included: what a shard pays for it.
 
-Usage: durations_record.py update --durations FILE --tier TIER [--repo DIR] MERGED.xml...
+Usage: durations_record.py update --durations FILE --tier TIER [--log LOG]... [--repo DIR]
+                                  MERGED.xml...
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest_tiers_on_path  # noqa: F401  (before the modules that import pytest_tiers)
+from pants_console import run_results
 
 from pytest_tiers.messages import ProblemError, render
 
@@ -68,6 +72,17 @@ def from_merged(report: Path) -> dict[str, float]:
     return found
 
 
+def process_times(lines: Iterable[str]) -> dict[str, float]:
+    """The time of each file that Pants ran alone (`FILE succeeded in 3.10s`, `FILE:gen ...`);
+    batches (`... and 3 other files`) and targets not named after a file are left out."""
+    found = {}
+    for run in run_results(lines):
+        path = run.what.split(":", 1)[0]
+        if run.seconds is not None and path.endswith(".py") and " other file" not in run.what:
+            found[path] = run.seconds
+    return found
+
+
 def updated(
     old: Mapping[str, float], reports: Iterable[Mapping[str, float]], repo: Path
 ) -> dict[str, float]:
@@ -83,12 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     update = commands.add_parser("update", help="record the durations of merged reports")
     update.add_argument("--durations", type=Path, required=True, help="the record to update")
     update.add_argument("--tier", required=True)
+    update.add_argument(
+        "--log", type=Path, action="append", default=[], help="a Pants console log of the run"
+    )
     update.add_argument("--repo", type=Path, default=Path.cwd(), help="repository (default: .)")
     update.add_argument("reports", nargs="+", type=Path, help="merged reports (junit_merge.py)")
     args = parser.parse_args(argv)
     try:
         old = load(args.durations)
         reports = [from_merged(r) for r in args.reports if r.is_file()]
+        logs = [process_times(p.read_text(errors="replace").splitlines()) for p in args.log]
+    except OSError as e:
+        print(render(str(e.filename), f"cannot read the log ({e.strerror}).", "pass it."), file=sys.stderr)
+        return 2
     except DurationsError as e:
         print(e, file=sys.stderr)
         return 2
@@ -102,10 +124,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    new = updated(old, reports, args.repo)
+    ran = set().union(*reports)
+    by_process = [{p: s for log in logs for p, s in log.items() if p in ran}]
+    new = updated(old, [*reports, *by_process], args.repo)
     save(args.durations, args.tier, new)
-    ran = len(set().union(*reports))
-    print(f"{args.durations}: {len(new)} file(s) recorded, {ran} from this run")
+    print(f"{args.durations}: {len(new)} file(s) recorded, {len(ran)} from this run")
     return 0
 
 

@@ -38,3 +38,21 @@ def test_no_record_yet_is_empty_and_a_broken_one_is_an_error(
     args = ["update", "--durations", str(broken), "--tier", "unit", str(tmp_path / "x.xml")]
     assert main(args) == 2
     assert "broken.json: not a durations record" in capsys.readouterr().err
+
+
+def test_a_file_run_alone_is_recorded_at_its_process_time(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    for name in ("test_a.py", "test_b.py"):
+        (tmp_path / "tests" / name).write_text("")
+    merged = tmp_path / "unit.xml"
+    merged.write_text(MERGED)
+    log = tmp_path / "unit.log"
+    log.write_text(
+        "✓ tests/test_a.py:tests succeeded in 4.20s (cached locally).\n"
+        "✓ tests/test_b.py and 1 other file succeeded in 9.00s.\n"
+        "✓ tests/test_other.py succeeded in 1.00s.\n"
+    )
+    record = tmp_path / "durations.json"
+    args = ["update", "--durations", str(record), "--tier", "unit", "--repo", str(tmp_path)]
+    assert main([*args, "--log", str(log), str(merged)]) == 0
+    assert load(record) == {"tests/test_a.py": 4.2, "tests/test_b.py": 0.25}
