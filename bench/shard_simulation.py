@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     default = sorted((ROOT / "build-support" / "ci" / "durations").glob("*.json"))
     parser.add_argument("--records", nargs="+", type=Path, default=default)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks" / "shards.md")
-    parser.add_argument("--check", action="store_true", help="fail when a reachable target is missed")
+    parser.add_argument(
+        "--check", action="store_true", help="fail when a reachable target is missed"
+    )
     args = parser.parse_args(argv)
     found: list[Row] = []
     for record in args.records:

@@ -32,7 +32,9 @@ def floor(tier: str, floors: Path = FLOORS) -> float:
     try:
         table = tomllib.loads(floors.read_text()).get("fail_under", {})
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise FloorError(str(floors), f"cannot read the coverage floors ({e}).", "fix the file.")
+        raise FloorError(
+            str(floors), f"cannot read the coverage floors ({e}).", "fix the file."
+        ) from e
     value = table.get(tier)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise FloorError(

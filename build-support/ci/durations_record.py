@@ -68,7 +68,9 @@ def from_merged(report: Path) -> dict[str, float]:
             try:
                 found[name] = found.get(name, 0.0) + float(suite.get("time", "0"))
             except ValueError as e:
-                raise DurationsError(str(report), f"suite {name}: bad time ({e}).", "re-merge.")
+                raise DurationsError(
+                    str(report), f"suite {name}: bad time ({e}).", "merge the reports again."
+                ) from e
     return found
 
 
@@ -109,7 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         reports = [from_merged(r) for r in args.reports if r.is_file()]
         logs = [process_times(p.read_text(errors="replace").splitlines()) for p in args.log]
     except OSError as e:
-        print(render(str(e.filename), f"cannot read the log ({e.strerror}).", "pass it."), file=sys.stderr)
+        print(
+            render(str(e.filename), f"cannot read the log ({e.strerror}).", "pass it."),
+            file=sys.stderr,
+        )
         return 2
     except DurationsError as e:
         print(e, file=sys.stderr)

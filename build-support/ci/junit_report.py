@@ -189,7 +189,9 @@ def read_report(path: Path, index: FileIndex) -> list[TestResult]:
         raise ReportError(str(path), f"not a readable JUnit XML report ({e}).", _REWRITE) from e
     if root.tag not in ("testsuites", "testsuite"):
         raise ReportError(
-            str(path), f"root element is <{root.tag}>, expected <testsuites> or <testsuite>.", _REWRITE
+            str(path),
+            f"root element is <{root.tag}>, expected <testsuites> or <testsuite>.",
+            _REWRITE,
         )
     grouped: dict[tuple[str, str, str], list[ET.Element]] = {}
     for testcase in root.iter("testcase"):

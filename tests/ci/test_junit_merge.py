@@ -111,7 +111,9 @@ def test_merged_report_keeps_every_test_outcome_and_property(
     cases = {c.get("name"): c for c in store.findall("testcase")}
     rerun = {p.get("name"): p.get("value") for p in cases["test_reruns"].iter("property")}
     assert rerun == {"tiers.outcome": "flaky", "tiers.attempts": "2"}
-    quarantined = {p.get("name"): p.get("value") for p in cases["test_quarantined"].iter("property")}
+    quarantined = {
+        p.get("name"): p.get("value") for p in cases["test_quarantined"].iter("property")
+    }
     assert quarantined["tiers.quarantine.until"] == "2027-01-31"
     assert cases["test_quarantined"].find("skipped") is not None
     assert cases["test_loads"].find("failure").text == "assert 1 == 2"

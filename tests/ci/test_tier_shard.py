@@ -119,7 +119,9 @@ def test_without_a_record_pants_splits_the_selection_by_count(
 
     (only,) = runs(log)
     assert only == [*TESTS, "--test-shard=1/2", "--", "-x"]
-    assert "no recorded durations, so Pants splits the 7 file(s) by count" in capsys.readouterr().out
+    assert (
+        "no recorded durations, so Pants splits the 7 file(s) by count" in capsys.readouterr().out
+    )
 
 
 def test_a_bad_shard_is_a_usage_error(
