@@ -19,7 +19,7 @@ from pytest_tiers.messages import ProblemError
 try:
     import tomllib
 except ModuleNotFoundError:  # Python < 3.11
-    import tomli as tomllib  # type: ignore[no-redef]
+    import tomli as tomllib  # type: ignore[no-redef]  # pants: no-infer-dep
 
 FLOORS = Path(__file__).with_name("coverage_floors.toml")
 
