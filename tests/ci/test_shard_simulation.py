@@ -32,7 +32,9 @@ def test_writes_the_table_and_checks_only_reachable_targets(
     text = output.read_text()
     assert "| integration | 7 | 120.0 s | 2 | 60.0 s | 60.0 s (1.00x) |" in text
     assert "`big.py` 60.0 s (longer than the ideal: the bound) |" in text
-    assert "integration, N = 4: 2.00x the ideal: big.py alone takes 60.0 s" in capsys.readouterr().out
+    assert (
+        "integration, N = 4: 2.00x the ideal: big.py alone takes 60.0 s" in capsys.readouterr().out
+    )
 
 
 def test_no_record_is_an_error(tmp_path: Path) -> None:
