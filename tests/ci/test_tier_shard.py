@@ -36,7 +36,8 @@ elif "peek" in args and any(a.startswith("--changed-since") for a in args):
               "sources": ["src/shop/prices.py"], "dependencies": []}
     print(json.dumps([source] + [target(p, ["src/shop/prices.py"]) for p in AFFECTED]))
 elif "peek" in args:
-    print(json.dumps([target(p) for p in TESTS]))
+    skipped = dict(target("tests/unit/test_skipped.py"), skip_tests=True)
+    print(json.dumps([target(p) for p in TESTS] + [skipped]))
 elif "test" in args:
     rest = args[args.index("test") + 1:]
     with open(LOG, "a") as log:
@@ -76,7 +77,7 @@ def shard_files(
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 8])
-def test_sharded_whole_tier_runs_every_file_once(
+def test_sharded_whole_tier_runs_every_file_once_and_no_skipped_one(
     repo: ScratchRepo, tmp_path: Path, count: int
 ) -> None:
     pants, log = fake_pants(tmp_path)
