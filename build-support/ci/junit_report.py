@@ -155,12 +155,13 @@ def classify(report: Path, attempts: Sequence[ET.Element]) -> tuple[str, int, di
         properties.update(_properties(attempt))
     final = attempts[-1]
     declared = properties.get(OUTCOME_PROPERTY)
-    if declared is not None and declared not in _PROPERTY_OUTCOMES:
+    # `passed`, `failed` and `skipped` are accepted and add nothing: the elements decide those.
+    if declared is not None and declared not in OUTCOMES:
         raise ReportError(
             str(report),
             f"test {final.get('classname')}::{final.get('name')} has {OUTCOME_PROPERTY}="
-            f"{declared!r}; the values this reads are: {', '.join(_PROPERTY_OUTCOMES)}.",
-            "write one of them (pytest-tiers does), or none for a plain pass/fail/skip.",
+            f"{declared!r}; the outcomes are: {', '.join(OUTCOMES)}.",
+            f"write one of them (pytest-tiers writes {' or '.join(_PROPERTY_OUTCOMES)}), or none.",
         )
     count = _attempt_count(attempts, properties)
     if final.find("failure") is not None or final.find("error") is not None:
