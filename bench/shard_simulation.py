@@ -128,13 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs. By count: each file to shard crc32(path) mod N, as Pants' `--test-shard` assigns "
         f"addresses. Target: at most {TARGET}x the ideal for N = 2 and 4.\n\n"
     )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(header + text + "\n")
-    missed = [
-        r
-        for r in found
-        if r.count in TARGET_COUNTS and not r.meets_target() and not r.file_bound_applies
-    ]
+    notes = []
     for r in found:
         if r.count in TARGET_COUNTS and not r.meets_target():
             why = (
@@ -142,7 +136,18 @@ def main(argv: list[str] | None = None) -> int:
                 if r.file_bound_applies
                 else "the plan misses although the longest file allows it"
             )
-            print(f"{r.tier}, N = {r.count}: {r.balanced / r.ideal:.2f}x the ideal: {why}.")
+            notes.append(f"{r.tier}, N = {r.count}: {r.balanced / r.ideal:.2f}x the ideal: {why}.")
+    print("\n".join(notes))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    bullets = "".join(f"- {note}\n" for note in notes)
+    args.output.write_text(
+        header + text + "\n" + (f"\nMissed targets:\n\n{bullets}" if notes else "")
+    )
+    missed = [
+        r
+        for r in found
+        if r.count in TARGET_COUNTS and not r.meets_target() and not r.file_bound_applies
+    ]
     return 1 if args.check and missed else 0
 
 
