@@ -33,6 +33,7 @@ class Target:
     tags: tuple[str, ...]
     sources: tuple[str, ...]
     dependencies: tuple[str, ...]
+    skip_tests: bool = False
 
     @property
     def directory(self) -> str:
@@ -61,6 +62,7 @@ def parse_peek(output: str) -> dict[str, Target]:
             tags=tuple(raw.get("tags") or ()),
             sources=tuple(raw.get("sources") or ()),
             dependencies=tuple(raw.get("dependencies") or ()),
+            skip_tests=bool(raw.get("skip_tests")),
         )
         for raw in json.loads(output)
     }
@@ -165,7 +167,10 @@ class Pants:
         tests = parse_peek(
             self.query(f"--tag={tier}", "--filter-target-type=python_test", "peek", "::")
         )
-        return sorted(_test_file(t) for t in tests.values() if t.is_test_of(tier))
+        # The files `test` would run: `skip_tests=True` targets are listed by peek, not run.
+        return sorted(
+            _test_file(t) for t in tests.values() if t.is_test_of(tier) and not t.skip_tests
+        )
 
     def test_changed(self, since: str, tier: str, extra: Sequence[str]) -> int:
         return self._run(
@@ -179,6 +184,9 @@ class Pants:
 
     def test_tier(self, tier: str, extra: Sequence[str]) -> int:
         return self._run(f"--tag={tier}", "test", "::", *extra)
+
+    def test_files(self, tier: str, files: Sequence[str], extra: Sequence[str]) -> int:
+        return self._run(f"--tag={tier}", "test", *files, *extra)
 
     def _run(self, *args: str) -> int:
         argv = [*self.command, *args]
