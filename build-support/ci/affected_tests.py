@@ -157,6 +157,7 @@ class Plan:
     scopes: tuple[Scope, ...]
     files: tuple[str, ...]
     reasons: tuple[tuple[str, str], ...]  # (file, reason) for a scoped or graph selection
+    total: int = 0  # the tier's test files (0 when nothing changed and nothing was asked)
 
     @property
     def whole_tier(self) -> bool:
@@ -197,9 +198,9 @@ def plan_tiers(repo: Path, pants: Pants, changes: ChangeSet, tiers: list[str]) -
     changed_graph = {} if whole else pants.changed_graph(changes.merge_base)
     plans = {}
     for tier in tiers:
+        everything = resolve_reach(WHOLE, facts.graph, tier)
         if whole:
-            files = resolve_reach(WHOLE, facts.graph, tier)
-            plans[tier] = Plan(tier, tuple(found), tuple(files), ())
+            plans[tier] = Plan(tier, tuple(found), tuple(everything), (), len(everything))
             continue
         selected = select(changed_graph, changes.files, tier, replaced)
         scoped: dict[str, list[str]] = {}
@@ -207,7 +208,9 @@ def plan_tiers(repo: Path, pants: Pants, changes: ChangeSet, tiers: list[str]) -
             for path in resolve_reach(scope.reach, facts.graph, tier):
                 scoped.setdefault(path, []).append(f"in scope of {scope.path}")
         reasons = _merge(selected, scoped)
-        plans[tier] = Plan(tier, tuple(found), tuple(p for p, _ in reasons), tuple(reasons))
+        plans[tier] = Plan(
+            tier, tuple(found), tuple(p for p, _ in reasons), tuple(reasons), len(everything)
+        )
     return plans
 
 
