@@ -47,6 +47,7 @@ class Member:
     modules: frozenset[str]  # every module whose change can change it
     reach: Reach
     why: str
+    registered_in: str = ""  # the module that registers it
 
 
 def _name(node: ast.expr) -> str | None:
@@ -178,6 +179,7 @@ class PluginCode:
                             frozenset(self.closure({module})),
                             WHOLE,
                             "it adds BUILD file symbols, which can change any target",
+                            module,
                         )
                     )
                 if not (isinstance(node, ast.Call) and _name(node.func) == "UnionRule"):
@@ -207,7 +209,7 @@ class PluginCode:
                         WHOLE,
                         f"it registers `{member}` in union `{base}`, which this rule cannot bound",
                     )
-                members.append(Member(base, member, modules, reach, why))
+                members.append(Member(base, member, modules, reach, why, module))
         return members
 
     def scope_of_module(self, module: str) -> tuple[Reach, list[str]] | None:
@@ -215,6 +217,10 @@ class PluginCode:
         if module not in self.loaded:
             return None
         hit = [m for m in self.members if module in m.modules]
+        if module in self.registers:
+            # A register.py decides what its plugin registers: everything it loads counts.
+            plugin = self.closure({module})
+            hit += [m for m in self.members if m.registered_in in plugin]
         return union(m.reach for m in hit), [m.why for m in hit]
 
     def scope_of_options(self, scope: str) -> tuple[Reach, list[str]] | None:
