@@ -155,6 +155,8 @@ def main() -> None:
     parser.add_argument("-n", "--count", type=int, default=50)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
+    # A plain `kill` still stops this run's pantsd and removes its worktree (the `finally`).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     started = time.perf_counter()
     tiers, results = replay(args.repo.resolve(), args.count)
     elapsed = time.perf_counter() - started

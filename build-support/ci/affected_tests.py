@@ -89,23 +89,27 @@ def file_texts(repo: Path, changes: ChangeSet) -> dict[str, FileTexts]:
     return texts
 
 
-def _relative(repo: Path, paths: object) -> tuple[str, ...]:
+def _relative(repo: Path, paths: object, keep_outside: bool = False) -> tuple[str, ...]:
+    """Repository-relative paths; paths outside the repository are dropped (no change here
+    touches them) or, with `keep_outside`, kept absolute (plugin code is read there too)."""
     found = []
     for raw in paths if isinstance(paths, list) else []:
         path = Path(str(raw).replace("%(buildroot)s", str(repo)))
-        path = path if path.is_absolute() else repo / path
+        path = (path if path.is_absolute() else repo / path).resolve()
         try:
-            found.append(path.resolve().relative_to(repo.resolve()).as_posix())
+            relative = path.relative_to(repo.resolve()).as_posix()
+            found.append("" if relative == "." else relative)
         except ValueError:
-            continue  # outside the repository: not something a change here touches
-    return tuple("" if p == "." else p for p in found)
+            if keep_outside:
+                found.append(path.as_posix())
+    return tuple(found)
 
 
 def pants_facts(repo: Path, pants: Pants, deleted_python: bool) -> PantsFacts:
     resolves = pants.option("python", "resolves") or {}
     return PantsFacts(
         config_files=_relative(repo, pants.option("", "pants_config_files")),
-        pythonpath=_relative(repo, pants.option("", "pythonpath")),
+        pythonpath=_relative(repo, pants.option("", "pythonpath"), keep_outside=True),
         backend_packages=tuple(pants.option("", "backend_packages") or ()),
         prelude_globs=tuple(pants.option("", "build_file_prelude_globs") or ()),
         resolves=ResolveFacts(
@@ -124,11 +128,15 @@ def change_facts(repo: Path, pants: Pants, changes: ChangeSet) -> ChangeFacts:
     deleted_python = any(c.deleted and c.path.endswith((".py", ".pyi")) for c in changed)
     facts = pants_facts(repo, pants, deleted_python)
     files = tracked_files(repo)
-    in_pythonpath = [
-        f
+    plugin_sources = {
+        f: (repo / f).read_text(errors="replace")
         for f in files
         if f.endswith(".py") and any(r == "" or f.startswith(r + "/") for r in facts.pythonpath)
-    ]
+    }
+    for root in (Path(r) for r in facts.pythonpath if r.startswith("/")):
+        plugin_sources.update(
+            (p.as_posix(), p.read_text(errors="replace")) for p in root.rglob("*.py")
+        )
     named_caches = pants.option("", "named_caches_dir")
     wheels = InstalledWheels(Path(named_caches)) if named_caches else None
     return ChangeFacts(
@@ -141,7 +149,7 @@ def change_facts(repo: Path, pants: Pants, changes: ChangeSet) -> ChangeFacts:
             for f in files
             if Path(f).name in PYTEST_CONFIG_NAMES
         },
-        plugin_sources={f: (repo / f).read_text(errors="replace") for f in in_pythonpath},
+        plugin_sources=plugin_sources,
         base_sources=texts_at(repo, changes.merge_base, (".py", ".pyi")) if deleted_python else {},
         registers_pytest_plugin=(
             wheels.registers_pytest_plugin if wheels else (lambda name, version: None)

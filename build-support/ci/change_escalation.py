@@ -99,6 +99,12 @@ def scopes(facts: ChangeFacts) -> list[Scope]:
     }
     lockfiles = set(facts.pants.resolves.lockfiles)
     changed_paths = {c.path for c in facts.changed}
+    test_code = frozenset(
+        source
+        for t in targets
+        if t.target_type in ("python_test", "python_test_utils")
+        for source in t.sources
+    )
     found: list[Scope] = []
     for change in sorted(facts.changed, key=lambda c: c.path):
         path = change.path
@@ -154,7 +160,7 @@ def scopes(facts: ChangeFacts) -> list[Scope]:
                 test_resolves=test_resolves,
             )
         if scope is None and name.endswith(PYTHON_SUFFIXES):
-            scope = plugin_file_scope(path, change.deleted, plugins)
+            scope = plugin_file_scope(path, change.deleted, plugins, test_code)
             if scope is None and change.deleted:
                 scope = deleted_module_scope(
                     path,

@@ -19,7 +19,7 @@ PLUGINS = {
         "from checks.subsystem import ChecksSubsystem\n"
         "from svc.subsystem import SvcSubsystem\n"
         "class ChecksRequest(LintTargetsRequest):\n    pass\n"
-        "def rules():\n    return [UnionRule(LintTargetsRequest, ChecksRequest)]\n"
+        "def rules():\n    return [*ChecksRequest.rules()]\n"
     ),
     "plugins/checks/report.py": "from checks.subsystem import ChecksSubsystem\n",
     "plugins/checks/subsystem.py": "class ChecksSubsystem:\n    options_scope = 'checks'\n",
@@ -32,13 +32,15 @@ PLUGINS = {
     + (
         "from pants.engine.unions import UnionRule\n"
         "from svc.fields import NeedsField\nfrom svc.subsystem import SvcSubsystem\n"
-        "from svc import probe\n"
+        "from svc import probe\nimport pkgutil\nSCRIPT = pkgutil.get_data('svc', 'check.py')\n"
         "class ProbeRequest(PytestPluginSetupRequest):\n"
         "    @classmethod\n    def is_applicable(cls, target):\n"
         "        return bool(target.get(NeedsField).value)\n"
         "def rules():\n    return [UnionRule(PytestPluginSetupRequest, ProbeRequest)]\n"
     ),
     "plugins/svc/probe.py": "import socket\n",
+    "plugins/svc/check.py": "print('a script the plugin runs, read as data')\n",
+    "plugins/svc/notes.py": "# named by no module\n",
     "plugins/svc/every_test.py": SETUP
     + (
         "from pants.engine.unions import UnionRule\nfrom svc.fields import NeedsField\n"
@@ -63,6 +65,8 @@ CODE = PluginCode(PLUGINS, ["plugins"], ["pants.backend.python", "checks", "svc"
         ("plugins/svc/every_test.py", "whole"),
         ("plugins/svc/fields.py", "whole"),  # every_test.py imports it
         ("plugins/svc/register.py", "whole"),
+        ("plugins/svc/check.py", "needs"),  # read as data by probe_rules.py
+        ("plugins/svc/notes.py", "whole"),  # in the plugin, named by nothing: all its hooks
     ],
 )
 def test_plugin_code_reaches_what_its_hooks_apply_to(path: str, expected: str) -> None:
@@ -75,6 +79,8 @@ def test_plugin_code_reaches_what_its_hooks_apply_to(path: str, expected: str) -
 
 def test_plugin_files_pants_does_not_load_are_left_to_the_graph() -> None:
     assert plugin_file_scope("plugins/checks/lint_test.py", False, CODE) is None
+    support = frozenset({"plugins/svc/notes.py"})  # owned by a python_test_utils target
+    assert plugin_file_scope("plugins/svc/notes.py", False, CODE, support) is None
     assert plugin_file_scope("plugins/idle/register.py", False, CODE) is None
     assert plugin_file_scope("src/app.py", False, CODE) is None
     assert plugin_file_scope("plugins/svc/probe.py", True, CODE).reach.whole  # deleted
@@ -103,6 +109,21 @@ def test_an_unknown_union_reaches_every_test() -> None:
         ["x"],
     )
     assert plugin_file_scope("p/x/register.py", False, code).reach.whole
+    # Request classes that register themselves (`X.rules()`), under a base it cannot bound.
+    runner = PluginCode(
+        {
+            "p/y/register.py": "from y import runner\n",
+            "p/y/runner.py": (
+                "class MyTests(TestRequest):\n    pass\n"
+                "def rules():\n    return [*MyTests.rules()]\n"
+            ),
+        },
+        ["p"],
+        ["y"],
+    )
+    scope = plugin_file_scope("p/y/runner.py", False, runner)
+    assert scope.reach.whole
+    assert "registers `MyTests` in union `TestRequest`" in scope.reason
 
 
 BASE = """[GLOBAL]

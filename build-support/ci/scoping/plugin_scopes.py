@@ -129,6 +129,28 @@ class PluginCode:
                 return stmt.value.value
         return None
 
+    def _registration(self, node: ast.AST) -> tuple[str, str] | None:
+        """(union, member) for `UnionRule(Union, Member)` or `Member.rules()` (how Pants'
+        request classes register themselves, under each of their bases); ("?", "?") when it
+        cannot be read; None for any other node."""
+        if not isinstance(node, ast.Call):
+            return None
+        if _name(node.func) == "UnionRule":
+            if len(node.args) != 2 or not all(_name(a) for a in node.args):
+                return ("?", "?")
+            base, member = (_name(a) or "" for a in node.args)
+            return base, member
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "rules"
+            and isinstance(node.func.value, ast.Name)
+            and (cls := self._class(node.func.value.id)) is not None
+        ):
+            bases = [b for b in (_name(x) for x in cls.bases) if b]
+            known = [b for b in bases if b in INERT_UNIONS or b == PYTEST_SETUP_UNION]
+            return (known[0] if known else ", ".join(bases) or "?"), cls.name
+        return None
+
     def _applicability(self, member: str) -> tuple[Reach, str]:
         """What `is_applicable` of a PytestPluginSetupRequest accepts."""
         node = self._class(member)
@@ -182,9 +204,10 @@ class PluginCode:
                             module,
                         )
                     )
-                if not (isinstance(node, ast.Call) and _name(node.func) == "UnionRule"):
+                registered = self._registration(node)
+                if registered is None:
                     continue
-                if len(node.args) != 2 or not all(_name(a) for a in node.args):
+                if registered == ("?", "?"):
                     members.append(
                         Member(
                             "?",
@@ -192,16 +215,15 @@ class PluginCode:
                             frozenset(self.closure({module})),
                             WHOLE,
                             "it registers a union rule that cannot be read",
+                            module,
                         )
                     )
                     continue
-                base, member = (_name(a) or "" for a in node.args)
+                base, member = registered
                 modules = frozenset(self.closure(self._naming(member) | {module}))
                 if base in INERT_UNIONS:
-                    reach, why = (
-                        NOTHING,
-                        f"`{member}` serves only the {base.removesuffix('TargetsRequest').removesuffix('FilesRequest').lower()} goal",
-                    )
+                    goal = base.removesuffix("TargetsRequest").removesuffix("FilesRequest")
+                    reach, why = NOTHING, f"`{member}` serves only the {goal.lower()} goal"
                 elif base == PYTEST_SETUP_UNION:
                     reach, why = self._applicability(member)
                 else:
@@ -219,9 +241,27 @@ class PluginCode:
         hit = [m for m in self.members if module in m.modules]
         if module in self.registers:
             # A register.py decides what its plugin registers: everything it loads counts.
-            plugin = self.closure({module})
-            hit += [m for m in self.members if m.registered_in in plugin]
+            hit += self.plugin_members(module)
         return union(m.reach for m in hit), [m.why for m in hit]
+
+    def scope_of_data_file(self, path: str) -> tuple[Reach, list[str]] | None:
+        """The reach of a file the loaded modules name in a string (read as data)."""
+        name = PurePosixPath(path).name
+        users = {
+            module
+            for module in self.loaded
+            if (tree := self.trees.get(module)) is not None
+            and any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(tree))
+        }
+        if not users:
+            return None
+        hit = [m for m in self.members if m.modules & users]
+        whys = [f"read as data by {', '.join(sorted(users))}"] + [m.why for m in hit]
+        return union(m.reach for m in hit), whys
+
+    def plugin_members(self, register: str) -> list[Member]:
+        plugin = self.closure({register})
+        return [m for m in self.members if m.registered_in in plugin]
 
     def scope_of_options(self, scope: str) -> tuple[Reach, list[str]] | None:
         """The reach of a plugin's options section (None: no loaded plugin declares it)."""
@@ -229,14 +269,7 @@ class PluginCode:
         for module in self.loaded:
             tree = self.trees.get(module)
             for node in ast.walk(tree) if tree else ():
-                if (
-                    isinstance(node, ast.Assign)
-                    and any(
-                        isinstance(t, ast.Name) and t.id == "options_scope" for t in node.targets
-                    )
-                    and isinstance(node.value, ast.Constant)
-                    and node.value.value == scope
-                ):
+                if isinstance(node, ast.ClassDef) and _declared_scope(node) == scope:
                     defining.add(module)
         if not defining:
             return None
@@ -244,8 +277,28 @@ class PluginCode:
         return union(m.reach for m in hit), [m.why for m in hit]
 
 
-def plugin_file_scope(path: str, deleted: bool, code: PluginCode) -> Scope | None:
-    """A changed file under a `[GLOBAL].pythonpath` root (None: not there)."""
+def _declared_scope(node: ast.ClassDef) -> str | None:
+    """The options scope a Subsystem (`options_scope = ...`) or GoalSubsystem (`name = ...`)
+    declares."""
+    key = "name" if "GoalSubsystem" in {_name(b) for b in node.bases} else "options_scope"
+    for stmt in node.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == key for t in stmt.targets)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            return stmt.value.value
+    return None
+
+
+def plugin_file_scope(
+    path: str, deleted: bool, code: PluginCode, test_code: frozenset[str] = frozenset()
+) -> Scope | None:
+    """A changed file under a `[GLOBAL].pythonpath` root (None: not there, or test code:
+    `test_code` holds the files of python_test and python_test_utils targets)."""
+    if path in test_code:
+        return None
     if not any(r in ("", ".") or path.startswith(r.rstrip("/") + "/") for r in code.roots):
         return None
     module = module_name(path, code.roots)
@@ -259,11 +312,20 @@ def plugin_file_scope(path: str, deleted: bool, code: PluginCode) -> Scope | Non
         return None
     found = code.scope_of_module(module)
     if found is None:
-        if PurePosixPath(path).name.endswith("_test.py") or not enabled:
+        if not enabled or PurePosixPath(path).name.endswith("_test.py"):
             return None  # not loaded by Pants; its own tests come from the graph
-        return Scope(
-            path, "plugin code that no enabled plugin imports (Pants does not load it)", NOTHING
-        )
+        # In an enabled plugin's package but not imported: it may be read as data
+        # (`pkgutil.get_data("pkg", "probe.py")`). The modules that name the file reach it;
+        # when none does, whatever the plugin's hooks reach.
+        found = code.scope_of_data_file(path)
+        if found is None:
+            register = next(r for r in code.registers if r.split(".")[0] == top)
+            members = code.plugin_members(register)
+            found = (
+                union(m.reach for m in members),
+                ["a file of the plugin that it does not import, and no module names"]
+                + [m.why for m in members],
+            )
     reach, whys = found
     detail = "; ".join(dict.fromkeys(whys)) or "it reaches no union rule"
     if reach.is_empty:
