@@ -43,6 +43,7 @@ from git_changes import (
 from installed_wheels import InstalledWheels
 from pants_selection import Pants, PantsError, SelectedTest, select
 from scoping.lockfile_scopes import ResolveFacts
+from selection_summary import markdown
 from scoping.pytest_scopes import FileTexts
 from scoping.scope import WHOLE, Scope, TierGraph, resolve_reach
 
@@ -239,6 +240,11 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--list", action="store_true", help="print the selection, run nothing")
     parser.add_argument("--pants", help="command that starts Pants (default: the repo's ./pants)")
     parser.add_argument("--repo", type=Path, default=Path.cwd(), help="repository (default: .)")
+    parser.add_argument(
+        "--summary",
+        type=Path,
+        help="append the selection as Markdown to this file (e.g. the job summary)",
+    )
     return parser.parse_args(own), extra
 
 
@@ -255,17 +261,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PantsError as e:
         print(e, file=sys.stderr)
         return 1
-    print(
+    header = (
         f"affected_tests: {args.tier} tier, {len(changes.paths)} file(s) changed since "
-        f"{args.base} (merge base {changes.merge_base[:12]})",
-        flush=True,
+        f"{args.base} (merge base {changes.merge_base[:12]})"
     )
+    print(header, flush=True)
     try:
         the_plan = plan(repo, pants, changes, args.tier)
     except PantsError as e:
         print(e, file=sys.stderr)
         return 1
     print("\n".join(the_plan.lines()), flush=True)
+    if args.summary is not None:
+        with args.summary.open("a", encoding="utf-8") as summary:
+            summary.write(
+                markdown(
+                    args.tier,
+                    header,
+                    the_plan.scope_lines,
+                    the_plan.files,
+                    the_plan.reasons,
+                    the_plan.whole_tier,
+                )
+            )
     if args.list or not the_plan.files:
         return 0
     if the_plan.whole_tier:

@@ -130,7 +130,29 @@ def test_unknown_entry_points_widen() -> None:
         lambda name, version: None,
     )
     assert scope is not None and scope.reach.whole
-    assert "whether redis registers a pytest plugin is unknown here" in scope.reason
+    assert "whether redis registers a pytest plugin" in scope.reason
+    # Unknown entry points of an unchanged project matter only if it depends on a changed one.
+    unknown_httpx = lockfile_scope(
+        "main.lock",
+        lock(**BASE),
+        lock(**{**BASE, "h11": ("0.15", [])}),
+        FACTS,
+        REQUIREMENTS,
+        {"main"},
+        lambda name, version: None if name in ("httpx", "redis") else False,
+    )
+    assert unknown_httpx is not None and unknown_httpx.reach.whole
+    assert "whether httpx registers a pytest plugin" in unknown_httpx.reason
+    bounded = lockfile_scope(
+        "main.lock",
+        lock(**BASE),
+        lock(**{**BASE, "h11": ("0.15", [])}),
+        FACTS,
+        REQUIREMENTS,
+        {"main"},
+        lambda name, version: None if name == "redis" else False,
+    )
+    assert bounded is not None and not bounded.reach.whole
 
 
 def test_another_resolve_reaches_only_its_own_tests() -> None:

@@ -162,16 +162,17 @@ def lockfile_scope(
             for name, project in parse_lock(text)[0].items():
                 requires.setdefault(name, set()).update(project.requires)
     # What pytest loads for every test: pytest, its plugins, and all they depend on.
-    plugins = set()
-    unknown = set()
+    plugins, undecided = set(), set()
     for name, project in projects.items():
         verdict = (
             True if is_pytest_plugin_name(name) else registers_pytest_plugin(name, project.version)
         )
         if verdict:
             plugins.add(name)
-        elif verdict is None and name in changed:
-            unknown.add(name)
+        elif verdict is None:
+            undecided.add(name)
+    # A project of unknown entry points matters when it is, or depends on, a changed one.
+    unknown = {n for n in undecided if _closure({n}, requires) & changed}
     if facts.pytest_requirements and runs_pytest:
         plugins |= {n for n in map(requirement_name, facts.pytest_requirements) if n}
     loaded = _closure(plugins, requires)
@@ -180,7 +181,8 @@ def lockfile_scope(
         why = (
             f"it changes {', '.join(hit)}, which pytest loads for every test"
             if hit
-            else f"whether {', '.join(sorted(unknown))} registers a pytest plugin is unknown here "
+            else f"whether {', '.join(sorted(unknown))} registers a pytest plugin (and so loads "
+            f"{', '.join(sorted(changed))} for every test) is unknown here "
             "(no installed wheel to read its entry points from)"
         )
         return _scope(path, f"the lockfile of resolve {resolve!r}, and {why}", every_test)
