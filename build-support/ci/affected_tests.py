@@ -43,9 +43,9 @@ from git_changes import (
 from installed_wheels import InstalledWheels
 from pants_selection import Pants, PantsError, SelectedTest, select
 from scoping.lockfile_scopes import ResolveFacts
-from selection_summary import markdown
 from scoping.pytest_scopes import FileTexts
 from scoping.scope import WHOLE, Scope, TierGraph, resolve_reach
+from selection_summary import markdown
 
 from pytest_tiers.config_files import PYTEST_CONFIG_NAMES
 from pytest_tiers.messages import ProblemError

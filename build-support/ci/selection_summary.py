@@ -45,6 +45,6 @@ def markdown(
             "",
             "| test file | why |",
             "| --- | --- |",
-            *(f"| {_code(path)} | {_cell(reason)} |" for path, reason in reasons),
+            *(f"| {_cell(_code(path))} | {_cell(reason)} |" for path, reason in reasons),
         ]
     return "\n".join(lines) + "\n"

@@ -3,14 +3,19 @@
 Integration tier, not unit: these tests start the Pants that ./pants provisioned (found through
 the launcher's own cache logic, hence HOME / PANTS_LAUNCHER_CACHE / XDG_CACHE_HOME in BUILD)
 and run it on a scratch git repository. They never run pytest there (`--list`, or a selection
-that is empty). One repository serves every case (a branch per case), and Pants runs without
-pantsd, so each case costs a few Pants starts: the cases are few and each checks several things.
+that is empty). One repository serves every case (a branch per case), with one pantsd for the module (stopped
+at its end): each case costs a few Pants queries, so the cases are few and each checks several
+things.
 Pants' named caches point at a scratch directory holding the installed wheels (their entry
 points) of the scratch lockfile's pins, so the lockfile rule does not depend on this machine.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +38,7 @@ def provisioned_pants() -> str:
         "PANTS_LAUNCHER_CACHE to this test (extra_env_vars in tests/ci/BUILD)."
     )
     # The scratch repository's pants.toml loads the tiers plugin from this tree.
-    return f"env TIERS_PLUGINS_ROOT={PLUGINS_ROOT} {pants} --no-pantsd"
+    return f"env TIERS_PLUGINS_ROOT={PLUGINS_ROOT} {pants}"
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +55,15 @@ def installed_wheel(caches: Path, project: str, version: str, entry_points: str 
 
 
 @pytest.fixture(scope="module")
-def pants(tmp_path_factory: pytest.TempPathFactory) -> str:
+def pants(tmp_path_factory: pytest.TempPathFactory, repo: ScratchRepo) -> Iterator[str]:
     caches = tmp_path_factory.mktemp("named_caches")
     for project, version in [("idna", "3.6"), ("redis", "5.0.0"), ("redis", "5.0.1")]:
         installed_wheel(caches, project, version, "[console_scripts]\nx = y:z\n")
-    return f"{provisioned_pants()} --named-caches-dir={caches}"
+    yield f"{provisioned_pants()} --pantsd --named-caches-dir={caches}"
+    # Stop the pantsd these tests started (its pid file in the scratch repository only).
+    for pid_file in repo.root.glob(".pids/*/pantsd/pid"):
+        with contextlib.suppress(ValueError, ProcessLookupError):
+            os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
 
 
 def listed(
@@ -138,16 +147,18 @@ def test_conftest_edit_is_scoped_and_the_other_tier_runs_nothing(
     repo.append("tests/unit/test_names.py", "\n\ndef test_empty() -> None:\n    pass\n")
     repo.commit("conftest and unit test edit")
 
-    scope = "in scope of tests/unit/conftest.py"
+    # Pants links this conftest to the tests of its directory (python_test_utils), the rule to
+    # every test below it: both reasons print.
+    why = "depends on tests/unit/conftest.py; in scope of tests/unit/conftest.py"
     assert listed(repo, pants, "unit", capsys) == [
         "scoped: tests/unit/** because tests/unit/conftest.py is a pytest conftest (pytest loads "
         "it for the tests below its directory)",
         "running 5 affected unit test file(s):",
-        f"  tests/unit/test_cart.py: {scope}",
-        f"  tests/unit/test_names.py: changed; {scope}",
-        f"  tests/unit/test_prices.py: {scope}",
-        f"  tests/unit/test_queue.py: {scope}",
-        f"  tests/unit/test_receipt.py: {scope}",
+        f"  tests/unit/test_cart.py: {why}",
+        f"  tests/unit/test_names.py: changed; {why}",
+        f"  tests/unit/test_prices.py: {why}",
+        f"  tests/unit/test_queue.py: {why}",
+        f"  tests/unit/test_receipt.py: {why}",
     ]
     # The integration job, not just --list: nothing of its tier changed, so it runs nothing
     # (no `pants test` at all) and passes.

@@ -83,6 +83,14 @@ def test_defaults_reach_their_directory_and_the_dependents_of_its_targets() -> N
     ]
 
 
+def test_a_layout_only_build_edit_reaches_nothing_not_even_through_the_graph() -> None:
+    before = 'python_sources(overrides={"a.py": {"dependencies": ["./b.py"]}})\n'
+    after = '# formatted\npython_sources(\n    overrides={\n        "a.py": {"dependencies": ["./b.py"]}\n    }\n)\n'
+    scope = build_file_scope("src/a/BUILD", FileTexts(before, after))
+    assert scope is not None and scope.reach.is_empty and scope.replaces_graph
+    assert "syntax tree did not change" in scope.reason
+
+
 def test_a_build_edit_that_keeps_its_defaults_is_left_to_pants() -> None:
     layout_only = FileTexts(
         DEFAULTS + "python_tests()\n", "# tier\n" + DEFAULTS + "python_tests(name='t')\n"

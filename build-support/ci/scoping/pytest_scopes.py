@@ -74,6 +74,15 @@ def build_file_scope(path: str, texts: FileTexts) -> Scope | None:
                 "`__defaults__`)",
                 _targets_below(directory),
             )
+    both = texts.before is not None and texts.after is not None
+    if both and ast.dump(ast.parse(texts.before or "")) == ast.dump(ast.parse(texts.after or "")):
+        # Layout or comments only: the same targets, so nothing Pants would call changed.
+        return Scope(
+            path,
+            "a BUILD file whose syntax tree did not change (layout or comments only)",
+            NOTHING,
+            replaces_graph=True,
+        )
     if calls.get("before", []) == calls.get("after", []):
         return None
     why = "child directories inherit them, and Pants does not mark those as changed"
