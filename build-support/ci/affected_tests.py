@@ -76,11 +76,14 @@ def check_tier(pants: Pants, tier: str) -> None:
         )
 
 
-def file_texts(repo: Path, changes: ChangeSet) -> dict[str, FileTexts]:
-    """Both sides of each changed file a scope rule reads."""
+def file_texts(
+    repo: Path, changes: ChangeSet, also: frozenset[str] = frozenset()
+) -> dict[str, FileTexts]:
+    """Both sides of each changed file a scope rule reads (`also`: the resolves' lockfiles,
+    whatever their names)."""
     texts = {}
     for changed in changes.paths:
-        if needs_texts(changed.path):
+        if needs_texts(changed.path) or changed.path in also:
             texts[changed.path] = FileTexts(
                 before=text_at(repo, changes.merge_base, changed.path)
                 if changed.existed_before
@@ -142,7 +145,7 @@ def change_facts(repo: Path, pants: Pants, changes: ChangeSet) -> ChangeFacts:
     wheels = InstalledWheels(Path(named_caches)) if named_caches else None
     return ChangeFacts(
         changed=changed,
-        texts=file_texts(repo, changes),
+        texts=file_texts(repo, changes, frozenset(facts.resolves.lockfiles)),
         graph=TierGraph(pants.whole_graph(), facts.resolves.default_resolve),
         pants=facts,
         current_configs={

@@ -111,7 +111,7 @@ def scopes(facts: ChangeFacts) -> list[Scope]:
         name = PurePosixPath(path).name
         texts = facts.texts.get(path)
         scope: Scope | None = None
-        if needs_texts(path) and texts is None:
+        if (needs_texts(path) or path in lockfiles) and texts is None:
             scope = _unread(path)
         elif path == LAUNCHER:
             scope = Scope(
@@ -136,7 +136,7 @@ def scopes(facts: ChangeFacts) -> list[Scope]:
             scope = pants_config_scope(
                 path, texts.before, texts.after, facts.pants.config_files, plugins
             )
-        elif name.endswith(".lock"):
+        elif name.endswith(".lock") or path in lockfiles:
             assert texts is not None
             scope = lockfile_scope(
                 path,

@@ -17,7 +17,10 @@ FACTS = PantsFacts(
     pythonpath=("pants-plugins",),
     backend_packages=("pants.backend.python",),
     prelude_globs=("build-support/*.macros",),
-    resolves=ResolveFacts(lockfiles={"3rdparty/default.lock": "main"}, pytest_resolve="main"),
+    resolves=ResolveFacts(
+        lockfiles={"3rdparty/default.lock": "main", "locks/tools.json": "tools"},
+        pytest_resolve="main",
+    ),
     source_roots=("src", "tests"),
 )
 
@@ -71,14 +74,17 @@ def test_each_kind_of_file_goes_to_its_rule() -> None:
             Changed("pants.remote.toml", True, True),
             Changed("3rdparty/bench.lock", True, True),
             Changed("src/shop/gone.py", True, False),
+            Changed("locks/tools.json", True, True),  # a resolve's lockfile, whatever its name
         ],
         {
             "pants.remote.toml": FileTexts("", "[GLOBAL]\n"),
             "3rdparty/bench.lock": FileTexts("", ""),
+            "locks/tools.json": FileTexts("{}", "{}"),
         },
     )
     assert [line.split(" because ")[0] for line in found] == [
         "no effect: 3rdparty/bench.lock selects no unit test",
+        "no effect: locks/tools.json selects no unit test",
         "no effect: pants.remote.toml selects no unit test",
         "no effect: src/shop/gone.py selects no unit test",
         "scoped: tests/unit/**",
