@@ -33,12 +33,12 @@ class Target:
     tags: tuple[str, ...]
     sources: tuple[str, ...]
     dependencies: tuple[str, ...]
-    skip_tests: bool = False
     resolve: str | None = None
     # The python_requirement's `requirements` (empty for other targets).
     requirements: tuple[str, ...] = ()
     # The names of the fields that hold a value (e.g. `uses`, set by the services plugin).
     set_fields: frozenset[str] = frozenset()
+    skip_tests: bool = False
 
     @property
     def directory(self) -> str:
