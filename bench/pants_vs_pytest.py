@@ -41,6 +41,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -226,14 +227,16 @@ class Bench:
             self._forced(row, tier, extra)
 
     def _forced(self, row: Row, tier: str, extra: list[str]) -> None:
-        reports = self.reports / f"{tier}-{len(self.rows)}"
+        # Pants writes reports under the build root only; dist/ is git-ignored.
+        reports = Path("dist", "pants_vs_pytest", f"{tier}-{len(self.rows)}")
+        shutil.rmtree(REPO_ROOT / reports, ignore_errors=True)
         cmd = self.pants(tier, *extra, f"--test-report-dir={reports}")
         result = parse_pants(self.sample(row, cmd, REPO_ROOT))
         if result.reran != result.files:
             raise BenchError(
                 f"{row.label}: only {result.reran} of {result.files} files ran under --test-force"
             )
-        self.same_tests(row, reports)
+        self.same_tests(row, REPO_ROOT / reports)
         row.detail = (
             f"{row.detail_tests} tests (the same as plain pytest), {result.files} files, "
             f"{result.processes} process{'es' * (result.processes != 1)}"
