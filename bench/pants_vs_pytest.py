@@ -1,7 +1,9 @@
 """Benchmark: plain pytest against Pants on the backend's test suite, tier by tier.
 
 For each tier (unit, integration), measures side by side in one run, each figure the median of
-`--runs` wall-clock samples:
+`--runs` wall-clock samples. Plain pytest and the two forced Pants rows are sampled in turns
+(plain, per file, batched, then again), so that a change in the machine's load falls on all
+three alike:
 
 - plain `pytest -m TIER` in backend/.venv (built by `make -C backend venv` from the lockfile
   Pants uses), the baseline;
@@ -49,8 +51,8 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,6 +163,37 @@ def junit_tests(*reports: Path) -> set[str]:
     }
 
 
+@contextmanager
+def no_edits() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def batched_integration() -> Iterator[None]:
+    """The integration tier's BUILD files with a temporary `batch_compatibility_tag`."""
+    builds = [REPO_ROOT / b for b in INTEGRATION_BUILDS]
+    with restored(*builds):
+        for build in builds:
+            text = build.read_text()
+            if text.count(TAGS_LINE) != 1:
+                raise BenchError(
+                    f"{build} no longer contains `{TAGS_LINE}` once; update INTEGRATION_BUILDS"
+                )
+            build.write_text(text.replace(TAGS_LINE, BATCHED_TAGS_LINE))
+        yield
+
+
+@dataclass
+class SideBySide:
+    """One row measured side by side with others: its command, and what checks its output."""
+
+    row: Row
+    cmd: list[str]
+    cwd: Path
+    finish: Callable[[str], None]
+    edits: Callable[[], AbstractContextManager[None]] = no_edits
+
+
 def git_status() -> str:
     return subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all", "--", ".", ":!docs/benchmarks"],
@@ -197,50 +230,66 @@ class Bench:
         self.rows.append(row)
         return output
 
-    def plain(self, tier: str) -> None:
+    def plain(self, tier: str) -> SideBySide:
         junit = self.reports / f"plain-{tier}.xml"
         cmd = [".venv/bin/python", "-m", "pytest", "-m", tier, "-q", "-p", "no:cacheprovider"]
         row = Row(tier, "plain pytest", f"cd backend && pytest -m {tier}")
-        output = self.sample(row, [*cmd, f"--junit-xml={junit}"], BACKEND)
-        self.plain_tests[tier] = junit_tests(junit)
-        passed = re.search(r"(\d+) passed", output)
-        row.detail = f"{passed.group(1)} tests, 1 process" if passed else "1 process"
 
-    def forced(self, tier: str, *, per_file: bool) -> None:
+        def finish(output: str) -> None:
+            self.plain_tests[tier] = junit_tests(junit)
+            passed = re.search(r"(\d+) passed", output)
+            row.detail = f"{passed.group(1)} tests, 1 process" if passed else "1 process"
+
+        return SideBySide(row, [*cmd, f"--junit-xml={junit}"], BACKEND, finish)
+
+    def forced(self, tier: str, *, per_file: bool) -> SideBySide:
         extra = ["--test-force"] + (["--test-batch-size=1"] if per_file else [])
         label = "Pants forced, one process per file" if per_file else "Pants forced, batched"
         row = Row(tier, label, f"pants --tag={tier} test backend:: {' '.join(extra)}")
-        if per_file or tier == "unit":
-            self._forced(row, tier, extra)
-            return
-        # The integration tier runs one process per file by default: batch it for this row only.
-        builds = [REPO_ROOT / b for b in INTEGRATION_BUILDS]
-        with restored(*builds):
-            for build in builds:
-                text = build.read_text()
-                if text.count(TAGS_LINE) != 1:
-                    raise BenchError(
-                        f"{build} no longer contains `{TAGS_LINE}` once; update INTEGRATION_BUILDS"
-                    )
-                build.write_text(text.replace(TAGS_LINE, BATCHED_TAGS_LINE))
-            row.command += " (BUILD: temporary batch_compatibility_tag)"
-            self._forced(row, tier, extra)
-
-    def _forced(self, row: Row, tier: str, extra: list[str]) -> None:
         # Pants writes reports under the build root only; dist/ is git-ignored.
-        reports = Path("dist", "pants_vs_pytest", f"{tier}-{len(self.rows)}")
+        reports = Path("dist", "pants_vs_pytest", f"{tier}-{'per-file' if per_file else 'batched'}")
         shutil.rmtree(REPO_ROOT / reports, ignore_errors=True)
         cmd = self.pants(tier, *extra, f"--test-report-dir={reports}")
-        result = parse_pants(self.sample(row, cmd, REPO_ROOT))
-        if result.reran != result.files:
-            raise BenchError(
-                f"{row.label}: only {result.reran} of {result.files} files ran under --test-force"
+
+        def finish(output: str) -> None:
+            result = parse_pants(output)
+            if result.reran != result.files:
+                raise BenchError(
+                    f"{row.label}: only {result.reran} of {result.files} files ran under --test-force"
+                )
+            self.same_tests(row, REPO_ROOT / reports)
+            row.detail = (
+                f"{row.detail_tests} tests (the same as plain pytest), {result.files} files, "
+                f"{result.processes} process{'es' * (result.processes != 1)}"
             )
-        self.same_tests(row, REPO_ROOT / reports)
-        row.detail = (
-            f"{row.detail_tests} tests (the same as plain pytest), {result.files} files, "
-            f"{result.processes} process{'es' * (result.processes != 1)}"
-        )
+
+        if per_file or tier == "unit":
+            return SideBySide(row, cmd, REPO_ROOT, finish)
+        # The integration tier runs one process per file by default: batch it for this row only.
+        row.command += " (BUILD: temporary batch_compatibility_tag)"
+        return SideBySide(row, cmd, REPO_ROOT, finish, batched_integration)
+
+    def side_by_side(self, contenders: list[SideBySide]) -> None:
+        """Samples the contenders in turns (one of each, `--runs` times, after one unmeasured
+        warm-up each), so a change in the machine's load falls on all of them alike."""
+        for c in contenders:
+            print(f"  {c.row.label}: {' '.join(c.cmd)}", flush=True)
+            with c.edits():
+                run(c.cmd, cwd=c.cwd, env=self.env)
+        outputs = {}
+        for _ in range(self.runs):
+            for c in contenders:
+                with c.edits():
+                    elapsed, outputs[c.row.label] = run(c.cmd, cwd=c.cwd, env=self.env)
+                c.row.samples.append(elapsed)
+        for c in contenders:
+            c.finish(outputs[c.row.label])
+            print(
+                f"    {c.row.label}: median {c.row.seconds:.2f} s of "
+                f"{[round(s, 2) for s in c.row.samples]}",
+                flush=True,
+            )
+            self.rows.append(c.row)
 
     def same_tests(self, row: Row, reports: Path) -> None:
         """Fails unless this Pants row ran exactly the tests plain pytest ran (like with like)."""
@@ -297,9 +346,9 @@ class Bench:
 
     def tier(self, tier: str) -> None:
         print(f"== {tier} tier", flush=True)
-        self.plain(tier)
-        self.forced(tier, per_file=True)
-        self.forced(tier, per_file=False)
+        self.side_by_side(
+            [self.plain(tier), self.forced(tier, per_file=True), self.forced(tier, per_file=False)]
+        )
         self.memoized(tier)
         self.touched(tier)
 
