@@ -147,8 +147,8 @@ class Scratch:
         return run([str(self.root / "pants"), *args], self.root, check=False)
 
 
-def make_scratch(repo: Path, where: Path) -> Scratch:
-    head = run(["git", "rev-parse", "HEAD"], repo).stdout.strip()
+def make_scratch(repo: Path, where: Path, rev: str) -> Scratch:
+    head = run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], repo).stdout.strip()
     clone = where / "repo"
     if not (clone / ".git").is_dir():
         run(["git", "clone", "--quiet", "--no-checkout", str(repo), str(clone)], where)
@@ -158,13 +158,13 @@ def make_scratch(repo: Path, where: Path) -> Scratch:
         if source.exists() and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
-    # The selection script under audit, as it is at HEAD, with the pure modules it imports.
-    tool_root = where / "tool"
-    shutil.rmtree(tool_root, ignore_errors=True)
-    for part in ("build-support/ci", "pytest-tiers/pytest_tiers"):
-        shutil.copytree(repo / part, tool_root / part)
-    scratch = Scratch(clone, head, tool_root / "build-support/ci/affected_tests.py")
+    scratch = Scratch(clone, head, where / "tool" / "build-support/ci/affected_tests.py")
     scratch.reset()
+    # The selection script under audit, as it is at the audited revision, with the pure modules
+    # it imports, outside the clone: a plant in it is then still judged by the rules under audit.
+    shutil.rmtree(where / "tool", ignore_errors=True)
+    for part in ("build-support/ci", "pytest-tiers/pytest_tiers"):
+        shutil.copytree(clone / part, where / "tool" / part)
     return scratch
 
 
@@ -551,7 +551,10 @@ def plants(
             planted.add(data[0])
     if requirement:
         for lock in sorted(p for p in tracked if p.endswith(".lock")):
-            header, data = _lock_json((root / lock).read_text())
+            try:
+                header, data = _lock_json((root / lock).read_text())
+            except (StopIteration, ValueError):
+                continue  # not a Pants lockfile of Python requirements
             names = {
                 r["project_name"]
                 for resolve in data["locked_resolves"]  # type: ignore[union-attr]
@@ -673,6 +676,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--whole-tier", action="store_true",
         help="run every file of each tier (unforced), not only the unselected ones",
     )
+    parser.add_argument(
+        "--rev", default="HEAD", help="the revision to audit (default: HEAD of --repo)"
+    )
     parser.add_argument("--list-plants", action="store_true", help="print the plants and stop")
     return parser.parse_args(argv)
 
@@ -688,7 +694,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     repo = Path(run(["git", "rev-parse", "--show-toplevel"], args.repo).stdout.strip())
     where = args.scratch or Path(tempfile.mkdtemp(prefix="miss-audit-"))
     where.mkdir(parents=True, exist_ok=True)
-    scratch = make_scratch(repo, where)
+    scratch = make_scratch(repo, where, args.rev)
     print(f"miss audit: scratch clone {scratch.root} at {scratch.base[:12]}", flush=True)
     raw = peek_all(scratch)
     targets = tier_targets(raw)
@@ -704,7 +710,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     t0 = time.monotonic()
     everything = [t for tier in TIERS for t in targets[tier]]
-    baseline = run_tests(scratch, everything)
+    # One baseline per audited revision: a re-run with --only reuses it (its failures, often a
+    # slow test that needs the network, would otherwise run again each time).
+    recorded = where / f"baseline-{scratch.base}.json"
+    if recorded.is_file():
+        baseline = TierRun(len(everything), set(json.loads(recorded.read_text())))
+    else:
+        baseline = run_tests(scratch, everything)
+        if not baseline.pants_error:
+            recorded.write_text(json.dumps(sorted(baseline.failed)))
     excluded = baseline.failed
     counts = ", ".join(f"{len(targets[tier])} {tier}" for tier in TIERS)
     print(
