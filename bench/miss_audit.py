@@ -38,6 +38,9 @@ escalated (whole-tier) selection has an empty complement and runs nothing. Files
 process (`--test-batch-size=1`, baseline included), because a batch's cache key is the whole
 batch: a subset would miss the cache. `--whole-tier` runs every file of the tier instead (also
 unforced), for the failed counts of the selected files too; it is slower, never more exact.
+One fault per commit: with two, a failure outside both selections could not be told apart (a
+failing test does not say which fault broke it), so combining plants would blur attribution
+for a saving of one Pants run.
 
 Blind spots, stated honestly. The cache key is all the oracle sees: a test that reads something
 outside its sandbox, or whose result depends on something not in its key, can go stale in the
@@ -72,10 +75,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+import tomllib
 
 FAULT = 'raise RuntimeError("planted fault")'
 MISSING_PLUGIN = "planted_fault_no_such_plugin"
@@ -254,7 +258,8 @@ def selection(scratch: Scratch, tier: str, parent: str) -> Selection:
         check=False,
     )
     if result.returncode != 0:
-        return Selection(frozenset(), False, error=(result.stderr.strip().splitlines() or ["?"])[-1])
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        return Selection(frozenset(), False, error=lines[0] if lines else f"exit {result.returncode}")
     return parse_selection(result.stdout)
 
 
@@ -269,12 +274,22 @@ class TierRun:
 
 
 def run_tests(scratch: Scratch, targets: Sequence[TestTarget], *, force: bool = False) -> TierRun:
-    """The targets (of any tier: one Pants run), unforced unless `force`, one file per
-    process; what failed."""
+    """The targets, unforced unless `force`, one file per process; what failed. One Pants run
+    per tier, with `--tag=TIER` as CI runs a tier (the launcher may add goals for it)."""
+    outcome = TierRun()
+    for tier in TIERS:
+        one = _run_tier(scratch, tier, [t for t in targets if t.tier == tier], force)
+        outcome.ran += one.ran
+        outcome.failed |= one.failed
+        outcome.pants_error = outcome.pants_error or one.pants_error
+    return outcome
+
+
+def _run_tier(scratch: Scratch, tier: str, targets: Sequence[TestTarget], force: bool) -> TierRun:
     if not targets:
         return TierRun()
     by_address = {t.address: t.path for t in targets}
-    args = ["test", "--test-batch-size=1", *by_address]
+    args = [f"--tag={tier}", "test", "--test-batch-size=1", *by_address]
     if force:
         args.append("--test-force")
     result = scratch.pants(*args)
@@ -728,6 +743,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for path in sorted(excluded):
         print(f"  not judged (fails before any plant): {path}", flush=True)
+    print(
+        "every file of each tier runs (unforced): `failed` counts every failing file"
+        if args.whole_tier
+        else "only the files each selection leaves out run (unforced, cached unless their inputs "
+        "changed): `failed` counts failures outside the selection",
+        flush=True,
+    )
     misses = 0
     for plant in found:
         verdict = audit_plant(scratch, plant, targets, excluded, args.whole_tier)

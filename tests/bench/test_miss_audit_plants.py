@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 import configparser
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from miss_audit import (
     FAULT,
     MISSING_PLUGIN,
