@@ -1,135 +1,177 @@
-"""When `--changed-since` cannot be trusted: the rules that escalate to a whole tier.
+"""Which tests a change reaches beyond what `--changed-since` sees: one scope per changed file
+that configures tests from outside the target graph.
 
 Pants 2.17 maps changed files to the targets that own them and walks dependents. Some changes
-alter how tests run without being owned by, or reachable from, any test target (field notes,
-"Changed-since quirks"). For those the only correct selection is the whole tier. The rules are
-a pure function of the changed paths and the BUILD files' text, so they are tested cheaply.
+alter how tests run without being owned by, or reachable from, the tests they affect (field
+notes, "Changed-since quirks"). Each rule in `scoping/` bounds such a change to the tests it
+can reach (a directory, a resolve, the targets a plugin hook applies to, the former importers
+of a deleted module) and the whole tier only when nothing smaller is safe. This module only
+dispatches: `scopes` is a pure function of the changed paths, their texts on both sides, the
+facts Pants reports and one snapshot of the target graph, so every rule is tested cheaply.
 """
 
 from __future__ import annotations
 
-import ast
 import fnmatch
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+
+from scoping.build_files import is_build_file
+from scoping.deleted_modules import deleted_module_scope
+from scoping.lockfile_scopes import ResolveFacts, lockfile_scope
+from scoping.pants_config_scopes import is_pants_config, pants_config_scope
+from scoping.plugin_scopes import PluginCode, plugin_file_scope
+from scoping.pytest_scopes import FileTexts, build_file_scope, conftest_scope, pytest_config_scope
+from scoping.requirements_scopes import requirements_file_scope
+from scoping.scope import WHOLE, Scope, TierGraph
 
 from pytest_tiers.config_files import CONFTEST_NAME, PYTEST_CONFIG_NAMES
 
-# Pants' default `[GLOBAL].build_patterns`.
-BUILD_PATTERNS = ("BUILD", "BUILD.*")
 PYTHON_SUFFIXES = (".py", ".pyi")
+LAUNCHER = "pants"
+
+
+def is_requirements_file(path: str) -> bool:
+    return fnmatch.fnmatchcase(PurePosixPath(path).name, "*requirements*.txt")
 
 
 @dataclass(frozen=True)
-class BuildText:
-    """A changed BUILD file's text before and after the change (None: absent on that side)."""
-
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class Escalation:
+class Changed:
     path: str
-    reason: str
+    existed_before: bool
+    exists_now: bool
 
-    def line(self, tier: str) -> str:
-        return f"escalated: whole {tier} tier because {self.path} is {self.reason}"
+    @property
+    def deleted(self) -> bool:
+        return self.existed_before and not self.exists_now
 
 
-def is_build_file(path: str) -> bool:
+def needs_texts(path: str) -> bool:
+    """Whether a rule reads this changed file's text (both sides)."""
     name = PurePosixPath(path).name
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in BUILD_PATTERNS)
-
-
-def calls_defaults(source: str) -> bool | None:
-    """Whether a BUILD file calls `__defaults__(...)`; None when it does not parse.
-
-    Read with `ast`, so a comment or a string that mentions `__defaults__` does not count.
-    """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "__defaults__"
-        for node in ast.walk(tree)
+    return (
+        is_build_file(path)
+        or name in PYTEST_CONFIG_NAMES
+        or name.endswith(".lock")
+        or is_requirements_file(path)
+        or is_pants_config(path)
     )
 
 
-def _build_file_reason(text: BuildText) -> str | None:
-    """Both sides count: a change that deletes `__defaults__` changes the children too."""
-    sides = {"before": text.before, "after": text.after}
-    found = {side: calls_defaults(src) for side, src in sides.items() if src is not None}
-    for side, result in found.items():
-        if result is None:
-            return (
-                f"a BUILD file that does not parse {side} the change "
-                "(cannot rule out `__defaults__`)"
+@dataclass(frozen=True)
+class PantsFacts:
+    """What Pants reports about this run's configuration (through `help-all`)."""
+
+    config_files: tuple[str, ...] = ("pants.toml",)  # repository-relative, loaded this run
+    pythonpath: tuple[str, ...] = ()  # repository-relative [GLOBAL].pythonpath entries
+    backend_packages: tuple[str, ...] = ()
+    prelude_globs: tuple[str, ...] = ()  # [GLOBAL].build_file_prelude_globs
+    resolves: ResolveFacts = field(
+        default_factory=lambda: ResolveFacts(lockfiles={}, pytest_resolve=None)
+    )
+    source_roots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeFacts:
+    changed: Sequence[Changed]
+    texts: Mapping[str, FileTexts]  # both sides of each path `needs_texts` accepts
+    graph: TierGraph
+    pants: PantsFacts
+    current_configs: Mapping[str, str] = field(default_factory=dict)  # pytest config files now
+    plugin_sources: Mapping[str, str] = field(default_factory=dict)  # .py under pythonpath now
+    base_sources: Mapping[str, str] = field(default_factory=dict)  # .py at the base revision
+    registers_pytest_plugin: Callable[[str, str], bool | None] = lambda name, version: None
+
+
+def _unread(path: str) -> Scope:
+    return Scope(path, "a file whose text was not read (cannot bound what it configures)", WHOLE)
+
+
+def scopes(facts: ChangeFacts) -> list[Scope]:
+    """One scope per changed file a rule applies to (the rest is Pants' graph alone)."""
+    plugins = PluginCode(facts.plugin_sources, facts.pants.pythonpath, facts.pants.backend_packages)
+    targets = list(facts.graph.targets.values())
+    requirement_targets = [t for t in targets if t.target_type == "python_requirement"]
+    test_resolves = {
+        r for t in targets if t.target_type == "python_test" and (r := facts.graph.resolve_of(t))
+    }
+    lockfiles = set(facts.pants.resolves.lockfiles)
+    changed_paths = {c.path for c in facts.changed}
+    test_code = frozenset(
+        source
+        for t in targets
+        if t.target_type in ("python_test", "python_test_utils")
+        for source in t.sources
+    )
+    found: list[Scope] = []
+    for change in sorted(facts.changed, key=lambda c: c.path):
+        path = change.path
+        name = PurePosixPath(path).name
+        texts = facts.texts.get(path)
+        scope: Scope | None = None
+        if (needs_texts(path) or path in lockfiles) and texts is None:
+            scope = _unread(path)
+        elif path == LAUNCHER:
+            scope = Scope(
+                path, "the Pants launcher (it chooses the Pants version and its flags)", WHOLE
             )
-    inherited = "child directories inherit them, and Pants does not mark those as changed"
-    if found.get("after"):
-        return f"a BUILD file with `__defaults__` ({inherited})"
-    if found.get("before"):
-        return f"a BUILD file whose `__defaults__` the change removed ({inherited})"
-    return None
-
-
-def _path_reason(path: str, deleted: bool) -> str | None:
-    parts = PurePosixPath(path).parts
-    name = parts[-1]
-    # pytest reads its configuration from the nearest configuration file, and a conftest.py from
-    # every ancestor of a test: Pants does not treat them as inputs of the tests they configure.
-    if name == CONFTEST_NAME:
-        return (
-            "a pytest conftest (pytest loads it for every test below it; Pants links it to "
-            "tests only through a python_test_utils target and dependency inference)"
-        )
-    if name in PYTEST_CONFIG_NAMES:
-        return (
-            "pytest configuration (Pants does not count it as an input of the tests it configures)"
-        )
-    if len(parts) == 1 and (name == "pants.toml" or fnmatch.fnmatchcase(name, "pants.*.toml")):
-        return "Pants configuration (it can change every target's fields and every tool)"
-    if name == "pants" and len(parts) == 1:
-        return "the Pants launcher (it chooses the Pants version and its flags)"
-    if parts[0] == "pants-plugins":
-        return "in-repo Pants plugin code (it runs inside Pants, outside the target graph)"
-    if name.endswith(".lock") or fnmatch.fnmatchcase(name, "*requirements*.txt"):
-        return (
-            "a lockfile or requirements file (every test runs on its versions, but a test "
-            "that imports only pytest does not depend on it in Pants' graph)"
-        )
-    if deleted and name.endswith(PYTHON_SUFFIXES):
-        return (
-            "a deleted Python module (Pants cannot see the dependents of a file that no "
-            "longer exists: their imports no longer resolve to it)"
-        )
-    return None
-
-
-def escalations(
-    changed: Iterable[tuple[str, bool]], build_texts: Mapping[str, BuildText]
-) -> list[Escalation]:
-    """Why the whole tier must run, one entry per path that forces it (empty: trust Pants).
-
-    `changed` holds (path, deleted) pairs; `build_texts` holds both sides of every changed
-    BUILD file. A BUILD file missing from `build_texts` is treated as unreadable.
-    """
-    found = []
-    for path, deleted in sorted(changed):
-        if is_build_file(path):
-            text = build_texts.get(path)
-            reason = (
-                _build_file_reason(text)
-                if text is not None
-                else "a BUILD file whose text was not read (cannot rule out `__defaults__`)"
+        elif any(fnmatch.fnmatchcase(path, g) for g in facts.pants.prelude_globs):
+            scope = Scope(
+                path,
+                "a BUILD prelude (its macros can change any BUILD file that calls them)",
+                WHOLE,
             )
-        else:
-            reason = _path_reason(path, deleted)
-        if reason is not None:
-            found.append(Escalation(path, reason))
+        elif is_build_file(path):
+            assert texts is not None
+            scope = build_file_scope(path, texts)
+        elif name == CONFTEST_NAME:
+            scope = conftest_scope(path)
+        elif name in PYTEST_CONFIG_NAMES:
+            assert texts is not None
+            scope = pytest_config_scope(path, texts, facts.current_configs)
+        elif is_pants_config(path):
+            assert texts is not None
+            scope = pants_config_scope(
+                path, texts.before, texts.after, facts.pants.config_files, plugins
+            )
+        elif name.endswith(".lock") or path in lockfiles:
+            assert texts is not None
+            scope = lockfile_scope(
+                path,
+                texts.before,
+                texts.after,
+                facts.pants.resolves,
+                requirement_targets,
+                test_resolves,
+                facts.registers_pytest_plugin,
+            )
+        elif is_requirements_file(path):
+            assert texts is not None
+            scope = requirements_file_scope(
+                path,
+                texts.before,
+                texts.after,
+                targets,
+                requirement_targets,
+                lockfile_changed=bool(changed_paths & lockfiles),
+                pytest_resolve=facts.pants.resolves.pytest_resolve,
+                test_resolves=test_resolves,
+            )
+        if scope is None and name.endswith(PYTHON_SUFFIXES):
+            scope = plugin_file_scope(path, change.deleted, plugins, test_code)
+            if scope is None and change.deleted:
+                scope = deleted_module_scope(
+                    path,
+                    facts.base_sources,
+                    facts.pants.source_roots,
+                    {c for c in facts.base_sources if c not in changed_paths or _exists(c, facts)},
+                )
+        if scope is not None:
+            found.append(scope)
     return found
+
+
+def _exists(path: str, facts: ChangeFacts) -> bool:
+    return any(c.path == path and c.exists_now for c in facts.changed)

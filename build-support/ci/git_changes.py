@@ -124,3 +124,44 @@ def changes_since(repo: Path, base: str) -> ChangeSet:
 def text_at(repo: Path, commit: str, path: str) -> str:
     """A file's text at `commit` (the caller knows it existed there)."""
     return _git(repo, "show", f"{commit}:{path}")
+
+
+def texts_at(repo: Path, commit: str, suffixes: tuple[str, ...]) -> dict[str, str]:
+    """Every file at `commit` whose name ends with one of `suffixes`, by path, with its text
+    (one `git cat-file --batch` for all; files that are not UTF-8 are left out)."""
+    names = [
+        n
+        for n in _names(_git(repo, "ls-tree", "-r", "-z", "--name-only", commit))
+        if n.endswith(suffixes)
+    ]
+    if not names:
+        return {}
+    request = "".join(f"{commit}:{n}\n" for n in names).encode()
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(repo), "cat-file", "--batch"],
+            input=request,
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise GitError(
+            str(repo), f"`git cat-file --batch` failed: {e}", "see git's message."
+        ) from e
+    out, texts, position = result.stdout, {}, 0
+    for name in names:
+        header_end = out.index(b"\n", position)
+        size = int(out[position:header_end].split()[2])
+        body = out[header_end + 1 : header_end + 1 + size]
+        position = header_end + 1 + size + 1
+        try:
+            texts[name] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return texts
+
+
+def tracked_files(repo: Path) -> list[str]:
+    """Files in the work tree as Pants sees them: tracked (not deleted) and untracked."""
+    tracked = _names(_git(repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard"))
+    return sorted(p for p in tracked if (repo / p).is_file())

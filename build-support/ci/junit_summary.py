@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest_tiers_on_path  # noqa: F401  (before the modules that import pytest_tiers)
+from junit_report import ReportError
 
-from pytest_tiers.messages import ProblemError, render
+from pytest_tiers.messages import render
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,6 @@ class Counts:
     def line(self) -> str:
         text = f"{self.passed} passed, {self.failed} failed"
         return f"{text}, {self.skipped} skipped" if self.skipped else text
-
-
-class ReportError(ProblemError):
-    """A report exists but cannot be read: never silently counted as zero."""
 
 
 _REWRITE = "re-run the tests that wrote it (Pants: `--test-report-dir`), or delete the file."

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from change_escalation import is_build_file
+from scoping.build_files import is_build_file
 
 from pytest_tiers.messages import ProblemError
 
@@ -33,6 +33,12 @@ class Target:
     tags: tuple[str, ...]
     sources: tuple[str, ...]
     dependencies: tuple[str, ...]
+    resolve: str | None = None
+    # The python_requirement's `requirements` (empty for other targets).
+    requirements: tuple[str, ...] = ()
+    # The names of the fields that hold a value (e.g. `uses`, set by the services plugin).
+    set_fields: frozenset[str] = frozenset()
+    skip_tests: bool = False
 
     @property
     def directory(self) -> str:
@@ -41,8 +47,9 @@ class Target:
         return _parent(spec) if spec in self.sources else spec
 
     def is_test_of(self, tier: str) -> bool:
-        """Mirrors `--filter-target-type=python_test --tag=TIER`."""
-        return self.target_type == "python_test" and tier in self.tags
+        """The targets `--filter-target-type=python_test --tag=TIER test` runs (`peek` lists
+        `skip_tests=True` targets too; `test` never runs them)."""
+        return self.target_type == "python_test" and tier in self.tags and not self.skip_tests
 
 
 def _parent(path: str) -> str:
@@ -61,6 +68,10 @@ def parse_peek(output: str) -> dict[str, Target]:
             tags=tuple(raw.get("tags") or ()),
             sources=tuple(raw.get("sources") or ()),
             dependencies=tuple(raw.get("dependencies") or ()),
+            skip_tests=bool(raw.get("skip_tests")),
+            resolve=raw.get("resolve"),
+            requirements=tuple(raw.get("requirements") or ()),
+            set_fields=frozenset(k for k, v in raw.items() if v not in (None, False, "", [], {})),
         )
         for raw in json.loads(output)
     }
@@ -82,7 +93,8 @@ class SelectedTest:
         return "; ".join(parts)
 
 
-def _test_file(target: Target) -> str:
+def target_file(target: Target) -> str:
+    """A test target's file (its address when it has none)."""
     return target.sources[0] if target.sources else target.address
 
 
@@ -105,17 +117,30 @@ def _reachable(start: str, graph: Mapping[str, Target]) -> set[str]:
     return seen
 
 
-def select(graph: Mapping[str, Target], changed: Iterable[str], tier: str) -> list[SelectedTest]:
-    """The tier's test files in the changed-and-dependents graph, each with its reason."""
+def select(
+    graph: Mapping[str, Target],
+    changed: Iterable[str],
+    tier: str,
+    replaced: Iterable[str] = (),
+) -> list[SelectedTest]:
+    """The tier's test files in the changed-and-dependents graph, each with its reason.
+
+    `replaced`: changed files whose scope rule replaces the graph's answer (a lockfile, which
+    every requirement of its resolve depends on): a test reached only through them is left
+    to that rule."""
     changed_set = frozenset(changed)
+    replaced_set = frozenset(replaced)
     selected = []
     for target in graph.values():
         if not target.is_test_of(tier):
             continue
-        own_file = _test_file(target)
+        own_file = target_file(target)
         reached: set[str] = set()
         for address in _reachable(target.address, graph):
             reached |= _changed_files_of(graph[address], changed_set)
+        if reached and reached <= replaced_set and own_file not in changed_set:
+            continue
+        reached -= replaced_set
         selected.append(
             SelectedTest(
                 path=own_file,
@@ -132,6 +157,7 @@ class Pants:
     def __init__(self, repo: Path, command: Sequence[str]) -> None:
         self.repo = repo
         self.command = list(command)
+        self._help: dict[str, Any] | None = None
 
     def query(self, *args: str) -> str:
         argv = [*self.command, *args]
@@ -148,7 +174,9 @@ class Pants:
     def option(self, scope: str, key: str) -> Any:
         """An option's value as Pants resolves it here (pants.toml, the files that
         PANTS_CONFIG_FILES names, PANTS_* variables, .pants.rc); None if the scope is unknown."""
-        scopes = json.loads(self.query("help-all"))["scope_to_help_info"]
+        if self._help is None:
+            self._help = json.loads(self.query("help-all"))["scope_to_help_info"]
+        scopes = self._help
         if scope not in scopes:
             return None
         for option in (*scopes[scope]["basic"], *scopes[scope]["advanced"]):
@@ -161,11 +189,21 @@ class Pants:
             self.query(f"--changed-since={since}", "--changed-dependents=transitive", "peek")
         )
 
+    def whole_graph(self) -> dict[str, Target]:
+        """Every target, with its dependencies: the snapshot the scope rules resolve against."""
+        return parse_peek(self.query("peek", "::"))
+
+    def source_roots(self) -> list[str]:
+        return [r for r in self.query("roots").splitlines() if r.strip()]
+
+    def test_files(self, tier: str, files: Sequence[str], extra: Sequence[str]) -> int:
+        return self._run(f"--tag={tier}", "test", *files, *extra)
+
     def tier_files(self, tier: str) -> list[str]:
         tests = parse_peek(
             self.query(f"--tag={tier}", "--filter-target-type=python_test", "peek", "::")
         )
-        return sorted(_test_file(t) for t in tests.values() if t.is_test_of(tier))
+        return sorted(target_file(t) for t in tests.values() if t.is_test_of(tier))
 
     def test_changed(self, since: str, tier: str, extra: Sequence[str]) -> int:
         return self._run(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
+from pytest_tiers.attempts import parse_words, to_words
+from pytest_tiers.config_files import ATTEMPTS_KEY, SERVICE_ENV_VARS_KEY, TIERS_KEY
+from pytest_tiers.messages import ProblemError
 from tiers.pytest_config import ConfigError, PytestConfig
 from tiers.violations import Code, Violation
 from tiers.vocabulary import TierVocabulary
@@ -137,12 +139,15 @@ def check_plugin_keys(
     config: PytestConfig,
     vocabulary: TierVocabulary,
     service_env_vars: Collection[str],
+    attempts: Mapping[str, int] | None = None,
     *,
     require_pytest_plugin: bool,
 ) -> list[Violation]:
-    """TIER208: the ini keys of the pytest-tiers plugin (`tiers`, `tiers_service_env_vars`)
-    agree with `[tiers].names` (in order) and with the variables of `[services].env_vars` (as a
-    set). Without `tiers`, the configuration is reported only if `require_pytest_plugin`."""
+    """TIER208: the ini keys of the pytest-tiers plugin (`tiers`, `tiers_service_env_vars`,
+    `tiers_attempts`) agree with `[tiers].names` (in order), with the variables of
+    `[services].env_vars` (as a set) and with `[tiers].attempts` (`attempts`, validated; tiers
+    with one attempt count as absent). Without `tiers`, the configuration is reported only if
+    `require_pytest_plugin`."""
     where = f"{config.path}:{config.line}"
     tiers = config.linelist(TIERS_KEY)
     env_vars = config.linelist(SERVICE_ENV_VARS_KEY)
@@ -188,4 +193,42 @@ def check_plugin_keys(
                 f"{config.section}.",
             )
         )
+    expected_attempts = {tier: n for tier, n in (attempts or {}).items() if n > 1}
+    attempts_violation = _check_attempts(config, vocabulary, expected_attempts)
+    if attempts_violation is not None:
+        violations.append(attempts_violation)
     return violations
+
+
+def _check_attempts(
+    config: PytestConfig, vocabulary: TierVocabulary, expected: dict[str, int]
+) -> Violation | None:
+    """`tiers_attempts` gives each tier the attempts `[tiers].attempts` gives it."""
+    where = f"{config.path}:{config.line}"
+    words = config.linelist(ATTEMPTS_KEY)
+    expected_words = to_words(expected)
+    fix = (
+        f"set `{_setting(config, ATTEMPTS_KEY, expected_words)}` in {config.section}."
+        if expected_words
+        else f"remove `{ATTEMPTS_KEY}` from {config.section}."
+    )
+    try:
+        found = parse_words(words or (), vocabulary.tiers, ATTEMPTS_KEY)
+    except ProblemError as error:
+        return Violation(
+            Code.PYTEST_PLUGIN_KEYS_DISAGREE,
+            where,
+            f"`{ATTEMPTS_KEY}` in {config.section} cannot be used: {error.problem.problem}",
+            fix,
+        )
+    if found == expected:
+        return None
+    have = "is not set" if words is None else f"is {to_words(found)}"
+    return Violation(
+        Code.PYTEST_PLUGIN_KEYS_DISAGREE,
+        where,
+        f"`{ATTEMPTS_KEY}` in {config.section} {have} but `[tiers].attempts` in pants.toml "
+        f"gives {expected_words or 'no tier more than one attempt'} (the pytest-tiers plugin "
+        "retries failing tests with it).",
+        fix,
+    )

@@ -111,11 +111,16 @@ tiers_service_env_vars = JOBPIPE_REDIS_URL JOBPIPE_DATABASE_URL
 
 
 def plugin_keys(
-    path: str, content: bytes, *, require: bool = True, env_vars: tuple[str, ...] = ENV_VARS
+    path: str,
+    content: bytes,
+    *,
+    require: bool = True,
+    env_vars: tuple[str, ...] = ENV_VARS,
+    attempts: dict[str, int] | None = None,
 ) -> list[Violation]:
     parsed = parse_config(path, content)
     assert parsed is not None
-    return check_plugin_keys(parsed, VOCAB, env_vars, require_pytest_plugin=require)
+    return check_plugin_keys(parsed, VOCAB, env_vars, attempts, require_pytest_plugin=require)
 
 
 @pytest.mark.parametrize(("path", "content"), [("pyproject.toml", GOOD_PYPROJECT), ("pytest.ini", GOOD_INI)])
@@ -174,3 +179,38 @@ def test_missing_service_env_vars_key() -> None:
     )
     # With no services declared, an absent key agrees.
     assert plugin_keys("tox.ini", b"[pytest]\ntiers = unit integration\n", env_vars=()) == []
+
+
+def test_tiers_attempts_agree_with_tiers_attempts_in_pants_toml() -> None:
+    retried = {"integration": 3}
+    assert plugin_keys("pytest.ini", GOOD_INI + b"tiers_attempts = integration=3\n", attempts=retried) == []
+    toml = GOOD_PYPROJECT + b'tiers_attempts = ["integration=3", "unit=1"]\n'
+    assert plugin_keys("pyproject.toml", toml, attempts=retried) == []
+    # A tier with one attempt is the default, on either side.
+    assert plugin_keys("pytest.ini", GOOD_INI, attempts={"integration": 1}) == []
+
+
+def test_missing_or_different_tiers_attempts_give_the_line_to_write() -> None:
+    (missing,) = plugin_keys("pyproject.toml", GOOD_PYPROJECT, attempts={"integration": 3})
+    assert missing.render() == (
+        "pyproject.toml:1: TIER208 `tiers_attempts` in [tool.pytest.ini_options] is not set but "
+        "`[tiers].attempts` in pants.toml gives ['integration=3'] (the pytest-tiers plugin "
+        "retries failing tests with it).\n"
+        '    fix: set `tiers_attempts = ["integration=3"]` in [tool.pytest.ini_options].'
+    )
+    (different,) = plugin_keys("pytest.ini", GOOD_INI + b"tiers_attempts = integration=2\n")
+    assert different.render() == (
+        "pytest.ini:1: TIER208 `tiers_attempts` in [pytest] is ['integration=2'] but "
+        "`[tiers].attempts` in pants.toml gives no tier more than one attempt (the pytest-tiers "
+        "plugin retries failing tests with it).\n"
+        "    fix: remove `tiers_attempts` from [pytest]."
+    )
+
+
+def test_a_tiers_attempts_that_pytest_tiers_would_refuse_is_tier208() -> None:
+    (violation,) = plugin_keys("pytest.ini", GOOD_INI + b"tiers_attempts = unit=2\n")
+    assert violation.problem == (
+        "`tiers_attempts` in [pytest] cannot be used: gives the hermetic tier 'unit' 2 attempts, "
+        "but it is never retried (a hermetic test that fails and then passes is a bug)."
+    )
+

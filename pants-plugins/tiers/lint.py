@@ -3,7 +3,9 @@
 Pants marks every `LintResult` uncacheable so that it is printed on each run; a rule that
 returns one is re-run by pantsd every time. The checks therefore live in their own rule, which
 returns `TierViolations` and is memoized like any other: a warm run re-checks only the batch
-whose inputs changed, and the `LintResult` rule merely renders the answer.
+whose inputs changed, and the `LintResult` rule merely renders the answer. That rule also
+reads today's date on every run (`[tiers].today` pins it) and passes it into the checks'
+request, so that a quarantine that expired overnight (TIER402) is seen by a warm pantsd.
 
 `check_tiers` gathers everything the checks read in one step (lint_inputs.py) and hands it to
 the pure checks (`*_checks.py`). TIER207 compares every test target in the repository that
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pants.backend.python.subsystems.setup import PythonSetup
@@ -45,6 +48,7 @@ from tiers.lint_inputs import (
 )
 from tiers.mark_checks import check_file_marks
 from tiers.pytest_config import ConfigError, ConfigFinder, PytestConfig
+from tiers.quarantine_checks import check_quarantines
 from tiers.subsystem import TierFieldSet, TiersSubsystem
 from tiers.tag_checks import check_tags
 from tiers.violations import Violation, render_report
@@ -58,9 +62,11 @@ class TiersLintRequest(LintTargetsRequest):
 
 @dataclass(frozen=True)
 class TierCheckRequest:
-    """The test targets of one lint batch, to check together."""
+    """The test targets of one lint batch, to check together, and the date quarantines are
+    checked against (an input, so that the memoized checks see a new day)."""
 
     field_sets: tuple[TierFieldSet, ...]
+    today: date
 
 
 class TierViolations(Collection[Violation]):
@@ -75,6 +81,7 @@ async def check_tiers(
     python_setup: PythonSetup,
 ) -> TierViolations:
     vocabulary = tiers.vocabulary
+    attempts = tiers.attempts_per_tier
     field_sets = sorted(request.field_sets, key=lambda fs: fs.address)
     test_paths = [fs.source.file_path for fs in field_sets]
     resolve_of = {fs.address.spec: fs.resolve.normalized_value(python_setup) for fs in field_sets}
@@ -113,7 +120,9 @@ async def check_tiers(
     for fs in field_sets:
         address, path = fs.address.spec, fs.source.file_path
         violations.extend(check_tags(address, fs.tag_values, vocabulary))
-        violations.extend(check_file_marks(path, sources.by_path.get(path, b""), tier_of[address], vocabulary))
+        source = sources.by_path.get(path, b"")
+        violations.extend(check_file_marks(path, source, tier_of[address], vocabulary))
+        violations.extend(check_quarantines(path, source, request.today))
         try:
             config: PytestConfig | None = configs.find(path)
         except ConfigError as e:
@@ -134,6 +143,7 @@ async def check_tiers(
                     config,
                     vocabulary,
                     services.env_vars.values(),
+                    attempts,
                     require_pytest_plugin=tiers.require_pytest_plugin,
                 )
             )
@@ -155,8 +165,12 @@ def _batch_violations(
 
 
 @rule(desc="Report test tier violations", level=LogLevel.DEBUG)
-async def lint_tiers(request: TiersLintRequest.Batch[TierFieldSet, Any]) -> LintResult:
-    violations = await Get(TierViolations, TierCheckRequest(request.elements))
+async def lint_tiers(
+    request: TiersLintRequest.Batch[TierFieldSet, Any], tiers: TiersSubsystem
+) -> LintResult:
+    # Read on every run (this rule is never memoized): the date is part of the checks' input.
+    today = tiers.quarantine_date()
+    violations = await Get(TierViolations, TierCheckRequest(request.elements, today))
     report = render_report(violations)
     return LintResult(
         exit_code=1 if report else 0,

@@ -275,3 +275,91 @@ def test_pytest_plugin_keys_may_be_left_out_when_not_required(rule_runner: RuleR
     }
     result = run_lint(rule_runner, files, "--no-tiers-require-pytest-plugin")
     assert result is not None and (result.exit_code, result.stdout) == (0, "")
+
+
+QUARANTINED_TEST = (
+    "import pytest\n\npytestmark = pytest.mark.unit\n\n\n"
+    '@pytest.mark.quarantine(reason="races the clock", until="2026-11-30")\n'
+    "def test(): pass\n"
+)
+
+
+def test_an_expired_quarantine_fails_the_lint_with_tier402_once_its_date_has_passed(
+    rule_runner: RuleRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The date is an input of the memoized checks: the same files are checked again on a new
+    day (pantsd keeps the checks between runs), and not again on the same day."""
+    checked = record_calls(monkeypatch, lint, "check_quarantines")
+    files = {**clean_repo(), "tests/unit/test_domain.py": QUARANTINED_TEST}
+    on_the_day = run_lint(rule_runner, files, "--tiers-today=2026-11-30")
+    assert on_the_day is not None and (on_the_day.exit_code, on_the_day.stdout) == (0, "")
+    assert len(checked) == 2
+
+    start_new_run(rule_runner)
+    again = run_lint(rule_runner, files)
+    assert again is not None and again.exit_code == 0
+    assert len(checked) == 2
+
+    start_new_run(rule_runner)
+    next_day = run_lint(rule_runner, files, "--tiers-today=2026-12-01")
+    assert next_day is not None and next_day.exit_code == 1
+    assert next_day.stdout == (
+        "tests/unit/test_domain.py:6: TIER402 the quarantine expired: its date 2026-11-30 has "
+        "passed (today is 2026-12-01), so the test runs again (reason: races the clock).\n"
+        "    fix: fix the test and drop the mark; if the reason still holds, set a later `until` "
+        "and say why where the quarantine is tracked.\n"
+        "\n1 tier violation(s).\n"
+    )
+    assert len(checked) == 4
+
+
+def test_a_quarantine_without_a_date_is_tier401(rule_runner: RuleRunner) -> None:
+    files = {
+        **clean_repo(),
+        "tests/unit/test_domain.py": QUARANTINED_TEST.replace(', until="2026-11-30"', ""),
+    }
+    result = run_lint(rule_runner, files, "--tiers-today=2026-12-01")
+    assert result is not None and result.exit_code == 1
+    assert result.stdout == (
+        "tests/unit/test_domain.py:6: TIER401 the quarantine mark lacks `until`, which must be an "
+        "ISO date string YYYY-MM-DD.\n"
+        '    fix: spell it `@pytest.mark.quarantine(reason="why", until="YYYY-MM-DD", '
+        'issue="URL or id")` (issue optional).\n'
+        "\n1 tier violation(s).\n"
+    )
+
+
+def test_tiers_attempts_are_checked_against_the_pytest_configuration(
+    rule_runner: RuleRunner,
+) -> None:
+    retried = "--tiers-attempts={'integration': 3}"
+    result = run_lint(rule_runner, clean_repo(), retried)
+    assert result is not None and result.exit_code == 1
+    assert result.stdout == (
+        "pyproject.toml:1: TIER208 `tiers_attempts` in [tool.pytest.ini_options] is not set but "
+        "`[tiers].attempts` in pants.toml gives ['integration=3'] (the pytest-tiers plugin "
+        "retries failing tests with it).\n"
+        '    fix: set `tiers_attempts = ["integration=3"]` in [tool.pytest.ini_options].\n'
+        "\n1 tier violation(s).\n"
+    )
+    agreeing = GOOD_PYPROJECT + 'tiers_attempts = ["integration=3"]\n'
+    result = run_lint(rule_runner, {**clean_repo(), "pyproject.toml": agreeing}, retried)
+    assert result is not None and (result.exit_code, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("option", "problem"),
+    [
+        (
+            "--tiers-attempts={'unit': 2}",
+            "[tiers].attempts: gives the hermetic tier 'unit' 2 attempts, but it is never retried",
+        ),
+        ("--tiers-today=tomorrow", "[tiers].today: 'tomorrow' is not a date of the form YYYY-MM-DD."),
+    ],
+)
+def test_bad_tiers_options_are_errors_in_the_message_shape(
+    rule_runner: RuleRunner, option: str, problem: str
+) -> None:
+    with pytest.raises(Exception) as raised:
+        run_lint(rule_runner, clean_repo(), option)
+    assert problem in str(raised.value)

@@ -22,7 +22,7 @@ from pants.core.util_rules.partitions import Partitions
 from pants.engine.fs import Snapshot
 from pants.testutil.rule_runner import QueryRule, RuleRunner
 
-from tiers import fix, lint, report
+from tiers import fix, lint, report, selection_goal
 from tiers.fix import TiersFixRequest
 from tiers.lint import TiersLintRequest
 
@@ -44,6 +44,7 @@ def new_rule_runner() -> RuleRunner:
             *lint.rules(),
             *fix.rules(),
             *report.rules(),
+            *selection_goal.rules(),
             *target_types_rules.rules(),
             *dependency_inference_rules.rules(),
             QueryRule(Partitions, [TiersLintRequest.PartitionRequest]),

@@ -30,3 +30,6 @@ TIERS_KEY = "tiers"
 SERVICE_ENV_VARS_KEY = "tiers_service_env_vars"
 # `PORT=SERVICE` words that extend the table observation names services with (`services.py`).
 SERVICE_PORTS_KEY = "tiers_service_ports"
+# `TIER=N` words: how many attempts a failing test of that tier gets (pytest-rerunfailures);
+# a tier not named gets one, and the hermetic tier always one (`attempts.py`).
+ATTEMPTS_KEY = "tiers_attempts"

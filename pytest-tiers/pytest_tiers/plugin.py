@@ -38,9 +38,15 @@ from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
 from pytest_tiers.messages import render
 from pytest_tiers.seal import SealUnavailable, install
 
-# Observation (`--tiers-observe`) and the check of declared services (`--tiers-check-uses`)
-# come with the plugin (dependencies declared in BUILD: Pants does not infer them from strings).
-pytest_plugins = ["pytest_tiers.observe", "pytest_tiers.uses_check"]
+# Observation (`--tiers-observe`), the check of declared services (`--tiers-check-uses`), the
+# retries per tier with flaky tests named, and quarantine come with the plugin (dependencies
+# declared in BUILD: Pants does not infer them from strings).
+pytest_plugins = [
+    "pytest_tiers.observe",
+    "pytest_tiers.uses_check",
+    "pytest_tiers.retries",
+    "pytest_tiers.quarantine",
+]
 
 
 @dataclass(frozen=True)

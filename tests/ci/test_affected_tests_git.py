@@ -11,14 +11,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from affected_tests import build_texts, main
-from change_escalation import escalations
+from affected_tests import file_texts, main
+from change_escalation import Changed, ChangeFacts, PantsFacts, scopes
 from ci.scratch_repo import ScratchRepo
-from git_changes import changes_since
+from git_changes import changes_since, texts_at
+from scoping.lockfile_scopes import ResolveFacts
+from scoping.scope import TierGraph
 
 pytestmark = pytest.mark.unit
 
 DEFAULTS_WHY = "child directories inherit them, and Pants does not mark those as changed"
+# What Pants reports for the scratch repository (tests/ci/fixtures/scratch_repo/pants.toml).
+SCRATCH = PantsFacts(
+    config_files=("pants.toml",),
+    pythonpath=(),
+    backend_packages=("pants.backend.python", "tiers"),
+    resolves=ResolveFacts(
+        lockfiles={"3rdparty/python/default.lock": "python-default"},
+        pytest_resolve="python-default",
+        default_resolve="python-default",
+    ),
+    source_roots=("src", "tests"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +41,18 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> ScratchRepo:
 
 
 def decide(repo: ScratchRepo) -> tuple[list[str], list[str]]:
-    """(changed paths, escalation lines for the unit tier) against the base branch."""
+    """(changed paths, scope lines for the unit tier) against the base branch; no graph."""
     changes = changes_since(repo.root, "main")
-    found = escalations(
-        ((p.path, p.deleted) for p in changes.paths), build_texts(repo.root, changes)
+    changed = [Changed(p.path, p.existed_before, p.exists_now) for p in changes.paths]
+    facts = ChangeFacts(
+        changed,
+        file_texts(repo.root, changes),
+        TierGraph({}),
+        SCRATCH,
+        current_configs={"tests/pytest.ini": (repo.root / "tests/pytest.ini").read_text()},
+        base_sources=texts_at(repo.root, changes.merge_base, (".py",)),
     )
-    return sorted(changes.files), [e.line("unit") for e in found]
+    return sorted(changes.files), [s.line("unit") for s in scopes(facts)]
 
 
 def test_leaf_module_edit_is_left_to_pants(repo: ScratchRepo) -> None:
@@ -60,10 +80,20 @@ def test_build_file_without_defaults_is_left_to_pants(repo: ScratchRepo) -> None
     repo.branch("plain-build")
     repo.append("src/shop/BUILD", "# __defaults__ in a comment is not a call.\n")
     repo.commit("plain BUILD edit")
+    # A comment only: the same syntax tree, so not even Pants' graph needs to select anything.
+    assert decide(repo) == (
+        ["src/shop/BUILD"],
+        [
+            "no effect: src/shop/BUILD selects no unit test because it is a BUILD file whose "
+            "syntax tree did not change (layout or comments only)"
+        ],
+    )
+    repo.append("src/shop/BUILD", "python_sources(name='more')\n")
+    repo.commit("a target more, no defaults")
     assert decide(repo) == (["src/shop/BUILD"], [])
 
 
-def test_defaults_edit_in_a_parent_build_file_escalates(repo: ScratchRepo) -> None:
+def test_defaults_edit_in_a_parent_build_file_is_scoped_to_its_directory(repo: ScratchRepo) -> None:
     repo.branch("defaults")
     build = repo.root / "tests/BUILD"
     build.write_text(build.read_text().replace('tags=["unit"]', 'tags=["unit"], timeout=30'))
@@ -71,97 +101,115 @@ def test_defaults_edit_in_a_parent_build_file_escalates(repo: ScratchRepo) -> No
     assert decide(repo) == (
         ["tests/BUILD"],
         [
-            f"escalated: whole unit tier because tests/BUILD is a BUILD file with `__defaults__` "
-            f"({DEFAULTS_WHY})"
+            "scoped: targets in tests/** and the tests that depend on them because tests/BUILD "
+            f"is a BUILD file whose `__defaults__` changed ({DEFAULTS_WHY})"
         ],
     )
 
 
-def test_removing_defaults_escalates_from_the_pre_change_text(repo: ScratchRepo) -> None:
+def test_removing_defaults_is_scoped_from_the_pre_change_text(repo: ScratchRepo) -> None:
     repo.branch("defaults-removed")
     repo.write("tests/integration/BUILD", "python_tests()\n")
     repo.commit("drop defaults")
     assert decide(repo) == (
         ["tests/integration/BUILD"],
         [
-            f"escalated: whole unit tier because tests/integration/BUILD is a BUILD file whose "
-            f"`__defaults__` the change removed ({DEFAULTS_WHY})"
+            "scoped: targets in tests/integration/** and the tests that depend on them because "
+            "tests/integration/BUILD is a BUILD file whose `__defaults__` the change removed "
+            f"({DEFAULTS_WHY})"
         ],
     )
 
 
-def test_deleting_a_build_file_with_defaults_escalates(repo: ScratchRepo) -> None:
+def test_deleting_a_build_file_with_defaults_is_scoped(repo: ScratchRepo) -> None:
     repo.branch("defaults-deleted")
     repo.git("rm", "--quiet", "tests/BUILD")
     repo.commit("delete parent BUILD")
     assert decide(repo)[1] == [
-        f"escalated: whole unit tier because tests/BUILD is a BUILD file whose `__defaults__` "
-        f"the change removed ({DEFAULTS_WHY})"
+        "scoped: targets in tests/** and the tests that depend on them because tests/BUILD is a "
+        f"BUILD file whose `__defaults__` the change removed ({DEFAULTS_WHY})"
     ]
 
 
 @pytest.mark.parametrize(
-    ("path", "reason"),
+    ("path", "line"),
     [
         (
             "tests/pytest.ini",
-            "pytest configuration (Pants does not count it as an input of the tests it configures)",
+            "scoped: tests/** because tests/pytest.ini is a pytest configuration file whose pytest "
+            "section changed (pytest applies it to the tests below it that have no nearer "
+            "configuration)",
         ),
         (
             "pyproject.toml",
-            "pytest configuration (Pants does not count it as an input of the tests it configures)",
+            "no effect: pyproject.toml selects no unit test because it is a file whose pytest "
+            "section did not change (pytest reads nothing else in it)",
         ),
         (
             "tests/unit/conftest.py",
-            "a pytest conftest (pytest loads it for every test below it; Pants links it to tests "
-            "only through a python_test_utils target and dependency inference)",
+            "scoped: tests/unit/** because tests/unit/conftest.py is a pytest conftest (pytest "
+            "loads it for the tests below its directory)",
         ),
         (
             "pants.toml",
-            "Pants configuration (it can change every target's fields and every tool)",
-        ),
-        (
-            "pants-plugins/local_rules/register.py",
-            "in-repo Pants plugin code (it runs inside Pants, outside the target graph)",
+            "no effect: pants.toml selects no unit test because it is Pants configuration whose "
+            "changed sections (no section) cannot change a test's process",
         ),
         (
             "3rdparty/python/default.lock",
-            "a lockfile or requirements file (every test runs on its versions, but a test that "
-            "imports only pytest does not depend on it in Pants' graph)",
+            "escalated: whole unit tier because 3rdparty/python/default.lock is the lockfile of "
+            "resolve 'python-default', not a pex lockfile (JSONDecodeError: Extra data",
         ),
     ],
 )
-def test_configuration_edits_escalate(repo: ScratchRepo, path: str, reason: str) -> None:
+def test_configuration_edits_are_scoped(repo: ScratchRepo, path: str, line: str) -> None:
     repo.branch("edit-" + path.replace("/", "-").replace(".", "-"))
-    repo.append(path, "\n# edited\n" if not path.endswith(".ini") else "\n; edited\n")
+    if path.endswith(".ini"):
+        repo.append(path, "\nxfail_strict = true\n")
+    else:
+        repo.append(path, "\n# edited\n")
     repo.commit(f"edit {path}")
-    assert decide(repo) == ([path], [f"escalated: whole unit tier because {path} is {reason}"])
+    changed, found = decide(repo)
+    assert changed == [path]
+    assert len(found) == 1 and found[0].startswith(line), found
 
 
-DELETED_WHY = (
-    "a deleted Python module (Pants cannot see the dependents of a file that no longer exists: "
-    "their imports no longer resolve to it)"
+def test_plugin_code_pants_does_not_load_is_left_to_pants(repo: ScratchRepo) -> None:
+    repo.branch("plugin")
+    repo.append("pants-plugins/local_rules/register.py", "\n# edited\n")
+    repo.commit("edit a plugin that backend_packages does not name")
+    assert decide(repo)[1] == []
+
+
+DELETED = (
+    "because src/shop/prices.py is a deleted Python module (Pants cannot see the dependents of "
+    "a file that no longer exists; its importers are read from the base revision)"
 )
 
 
-def test_deleted_module_escalates(repo: ScratchRepo) -> None:
+def test_deleted_module_is_scoped_to_its_former_importers(repo: ScratchRepo) -> None:
     repo.branch("delete")
     repo.git("rm", "--quiet", "src/shop/prices.py")
     repo.commit("delete leaf")
     assert decide(repo) == (
         ["src/shop/prices.py"],
-        [f"escalated: whole unit tier because src/shop/prices.py is {DELETED_WHY}"],
+        [
+            "scoped: tests that are or depend on its former importers src/shop/cart.py, "
+            f"tests/unit/test_prices.py {DELETED}"
+        ],
     )
 
 
-def test_renamed_module_shows_its_old_path_and_escalates(repo: ScratchRepo) -> None:
+def test_renamed_module_shows_its_old_path_and_is_scoped(repo: ScratchRepo) -> None:
     repo.branch("rename")
     repo.git("mv", "src/shop/prices.py", "src/shop/pricing.py")
     repo.commit("rename leaf")
-    assert decide(repo) == (
-        ["src/shop/prices.py", "src/shop/pricing.py"],
-        [f"escalated: whole unit tier because src/shop/prices.py is {DELETED_WHY}"],
-    )
+    changed, found = decide(repo)
+    assert changed == ["src/shop/prices.py", "src/shop/pricing.py"]
+    assert found == [
+        "scoped: tests that are or depend on its former importers src/shop/cart.py, "
+        f"tests/unit/test_prices.py {DELETED}"
+    ]
 
 
 def test_uncommitted_and_untracked_changes_count_like_pants_counts_them(
@@ -173,9 +221,8 @@ def test_uncommitted_and_untracked_changes_count_like_pants_counts_them(
     assert decide(repo) == (
         ["src/shop/conftest.py", "src/shop/names.py"],
         [
-            "escalated: whole unit tier because src/shop/conftest.py is a pytest conftest "
-            "(pytest loads it for every test below it; Pants links it to tests only through a "
-            "python_test_utils target and dependency inference)"
+            "scoped: src/shop/** because src/shop/conftest.py is a pytest conftest (pytest loads "
+            "it for the tests below its directory)"
         ],
     )
 

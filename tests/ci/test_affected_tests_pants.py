@@ -2,12 +2,20 @@
 
 Integration tier, not unit: these tests start the Pants that ./pants provisioned (found through
 the launcher's own cache logic, hence HOME / PANTS_LAUNCHER_CACHE / XDG_CACHE_HOME in BUILD)
-and run it on a scratch git repository. They never run pytest there: `--list` only.
-One repository serves every case (a branch per case), and Pants runs without pantsd.
+and run it on a scratch git repository. They never run pytest there (`--list`, or a selection
+that is empty). One repository serves every case (a branch per case), with one pantsd for the module (stopped
+at its end): each case costs a few Pants queries, so the cases are few and each checks several
+things.
+Pants' named caches point at a scratch directory holding the installed wheels (their entry
+points) of the scratch lockfile's pins, so the lockfile rule does not depend on this machine.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,7 +38,7 @@ def provisioned_pants() -> str:
         "PANTS_LAUNCHER_CACHE to this test (extra_env_vars in tests/ci/BUILD)."
     )
     # The scratch repository's pants.toml loads the tiers plugin from this tree.
-    return f"env TIERS_PLUGINS_ROOT={PLUGINS_ROOT} {pants} --no-pantsd"
+    return f"env TIERS_PLUGINS_ROOT={PLUGINS_ROOT} {pants}"
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +46,24 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> ScratchRepo:
     return ScratchRepo.create(tmp_path_factory.mktemp("scratch") / "repo")
 
 
+def installed_wheel(caches: Path, project: str, version: str, entry_points: str = "") -> None:
+    """A wheel as pex leaves it installed under Pants' named caches."""
+    wheel = caches / "pex_root" / "installed_wheels" / f"{project}{version}"
+    info = wheel / f"{project}-{version}-py3-none-any.whl" / f"{project}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "entry_points.txt").write_text(entry_points)
+
+
 @pytest.fixture(scope="module")
-def pants() -> str:
-    return provisioned_pants()
+def pants(tmp_path_factory: pytest.TempPathFactory, repo: ScratchRepo) -> Iterator[str]:
+    caches = tmp_path_factory.mktemp("named_caches")
+    for project, version in [("idna", "3.6"), ("redis", "5.0.0"), ("redis", "5.0.1")]:
+        installed_wheel(caches, project, version, "[console_scripts]\nx = y:z\n")
+    yield f"{provisioned_pants()} --pantsd --named-caches-dir={caches}"
+    # Stop the pantsd these tests started (its pid file in the scratch repository only).
+    for pid_file in repo.root.glob(".pids/*/pantsd/pid"):
+        with contextlib.suppress(ValueError, ProcessLookupError):
+            os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
 
 
 def listed(
@@ -93,18 +116,7 @@ def test_leaf_and_test_edit_select_only_dependent_files(
     ]
 
 
-def test_no_relevant_change_runs_nothing(
-    repo: ScratchRepo, pants: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    repo.branch("readme")
-    repo.append("README.md", "More words.\n")
-    repo.commit("docs")
-    assert listed(repo, pants, "unit", capsys) == [
-        "nothing affected: no unit test depends on a changed file."
-    ]
-
-
-def test_parent_defaults_edit_runs_the_whole_tier_that_pants_alone_misses(
+def test_parent_defaults_edit_selects_the_tier_below_it_that_pants_alone_misses(
     repo: ScratchRepo, pants: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo.branch("defaults")
@@ -113,32 +125,110 @@ def test_parent_defaults_edit_runs_the_whole_tier_that_pants_alone_misses(
     repo.commit("parent defaults edit")
 
     assert pants_own_selection(repo, pants, "unit") == []  # the quirk the rule exists for
+    scope = "in scope of tests/BUILD"
     assert listed(repo, pants, "unit", capsys) == [
-        "escalated: whole unit tier because tests/BUILD is a BUILD file with `__defaults__` "
-        "(child directories inherit them, and Pants does not mark those as changed)",
-        "running all 4 unit test file(s):",
-        "  tests/unit/test_cart.py",
-        "  tests/unit/test_names.py",
-        "  tests/unit/test_prices.py",
-        "  tests/unit/test_receipt.py",
+        "scoped: targets in tests/** and the tests that depend on them because tests/BUILD is a "
+        "BUILD file whose `__defaults__` changed (child directories inherit them, and Pants does "
+        "not mark those as changed)",
+        "running 5 affected unit test file(s):",
+        f"  tests/unit/test_cart.py: {scope}",
+        f"  tests/unit/test_names.py: {scope}",
+        f"  tests/unit/test_prices.py: {scope}",
+        f"  tests/unit/test_queue.py: {scope}",
+        f"  tests/unit/test_receipt.py: {scope}",
     ]
 
 
-def test_deleted_module_runs_the_whole_tier(
+def test_conftest_edit_is_scoped_and_the_other_tier_runs_nothing(
+    repo: ScratchRepo, pants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.branch("conftest")
+    repo.append("tests/unit/conftest.py", "\nSEED = 1\n")
+    repo.append("tests/unit/test_names.py", "\n\ndef test_empty() -> None:\n    pass\n")
+    repo.commit("conftest and unit test edit")
+
+    # Pants links this conftest to the tests of its directory (python_test_utils), the rule to
+    # every test below it: both reasons print.
+    why = "depends on tests/unit/conftest.py; in scope of tests/unit/conftest.py"
+    assert listed(repo, pants, "unit", capsys) == [
+        "scoped: tests/unit/** because tests/unit/conftest.py is a pytest conftest (pytest loads "
+        "it for the tests below its directory)",
+        "running 5 affected unit test file(s):",
+        f"  tests/unit/test_cart.py: {why}",
+        f"  tests/unit/test_names.py: changed; {why}",
+        f"  tests/unit/test_prices.py: {why}",
+        f"  tests/unit/test_queue.py: {why}",
+        f"  tests/unit/test_receipt.py: {why}",
+    ]
+    # The integration job, not just --list: nothing of its tier changed, so it runs nothing
+    # (no `pants test` at all) and passes.
+    summary = repo.root.parent / "summary.md"
+    argv = ["--repo", str(repo.root), "--pants", pants, "--summary", str(summary)]
+    code = main([*argv, "main", "integration"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0, out
+    assert out[-1] == "nothing affected: no integration test depends on a changed file.", out
+    assert not any(line.startswith("+ ") for line in out), out
+    # The job summary says so too.
+    assert summary.read_text().endswith(
+        "Nothing affected: no integration test depends on a changed file.\n"
+    )
+
+
+def test_lockfile_bump_selects_the_tests_of_the_bumped_requirement(
+    repo: ScratchRepo, pants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.branch("lock-bump")
+    lock = repo.root / "3rdparty/python/default.lock"
+    bumped = lock.read_text().replace("redis-5.0.0", "redis-5.0.1")
+    lock.write_text(bumped.replace('"version": "5.0.0"', '"version": "5.0.1"'))
+    repo.commit("bump redis")
+    assert listed(repo, pants, "unit", capsys) == [
+        "scoped: tests that depend on 3rdparty/python:reqs#redis because "
+        "3rdparty/python/default.lock is the lockfile of resolve 'python-default', which changes "
+        "redis",
+        "running 1 affected unit test file(s):",
+        "  tests/unit/test_queue.py: in scope of 3rdparty/python/default.lock",
+    ]
+
+
+def test_tiers_section_and_readme_edits_select_nothing(
+    repo: ScratchRepo, pants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.branch("tiers-section")
+    repo.append("README.md", "More words.\n")
+    toml = repo.root / "pants.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            'names = ["unit", "integration"]',
+            'names = ["unit", "integration"]\nintegration_only = ["src/shop/cart.py"]',
+        )
+    )
+    repo.commit("[tiers] edit and docs")
+    assert listed(repo, pants, "unit", capsys) == [
+        "no effect: pants.toml selects no unit test because it is Pants configuration whose "
+        "changed sections ([tiers]) cannot change a test's process",
+        "nothing affected: no unit test depends on a changed file.",
+    ]
+
+
+def test_deleted_module_selects_its_former_importers_tests(
     repo: ScratchRepo, pants: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo.branch("delete")
     repo.git("rm", "--quiet", "src/shop/prices.py")
     repo.commit("delete leaf")
     # Pants alone marks only the src/shop python_sources generator as changed, which no test
-    # depends on: test_checkout.py, whose import of prices.py now fails, would not run.
-    assert listed(repo, pants, "integration", capsys) == [
-        "escalated: whole integration tier because src/shop/prices.py is a deleted Python module "
-        "(Pants cannot see the dependents of a file that no longer exists: their imports no "
-        "longer resolve to it)",
-        "running all 2 integration test file(s):",
-        "  tests/integration/test_catalog.py",
-        "  tests/integration/test_checkout.py",
+    # depends on: test_cart.py and test_prices.py, whose imports now fail, would not run.
+    scope = "in scope of src/shop/prices.py"
+    assert listed(repo, pants, "unit", capsys) == [
+        "scoped: tests that are or depend on its former importers src/shop/cart.py, "
+        "tests/unit/test_prices.py because src/shop/prices.py is a deleted Python module (Pants "
+        "cannot see the dependents of a file that no longer exists; its importers are read from "
+        "the base revision)",
+        "running 2 affected unit test file(s):",
+        f"  tests/unit/test_cart.py: {scope}",
+        f"  tests/unit/test_prices.py: {scope}",
     ]
 
 

@@ -1,97 +1,94 @@
-"""The escalation rules and the per-file reasons, as pure functions (no git, no Pants)."""
+"""The dispatcher of the scope rules and the per-file reasons, as pure functions (no git, no
+Pants)."""
 
 from __future__ import annotations
 
 import pytest
-from change_escalation import BuildText, calls_defaults, escalations
+from change_escalation import Changed, ChangeFacts, PantsFacts, scopes
 from pants_selection import SelectedTest, Target, select
+from scoping.lockfile_scopes import ResolveFacts
+from scoping.pytest_scopes import FileTexts
+from scoping.scope import TierGraph
 
 pytestmark = pytest.mark.unit
 
-DEFAULTS = '__defaults__({(python_test, python_tests): dict(tags=["unit"])})\n'
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        (DEFAULTS, True),
-        ("python_tests()\n", False),
-        ("# __defaults__({...})\npython_tests()\n", False),
-        ('python_sources(description="sets __defaults__")\n', False),
-        ("if True:\n    __defaults__(all=dict(tags=['x']))\n", True),
-        ("python_tests(\n", None),
-    ],
+FACTS = PantsFacts(
+    config_files=("pants.toml",),
+    pythonpath=("pants-plugins",),
+    backend_packages=("pants.backend.python",),
+    prelude_globs=("build-support/*.macros",),
+    resolves=ResolveFacts(
+        lockfiles={"3rdparty/default.lock": "main", "locks/tools.json": "tools"},
+        pytest_resolve="main",
+    ),
+    source_roots=("src", "tests"),
 )
-def test_calls_defaults_reads_the_syntax_tree(source: str, expected: bool | None) -> None:
-    assert calls_defaults(source) is expected
 
 
-def test_defaults_on_either_side_escalates() -> None:
-    added = BuildText(before="python_tests()\n", after=DEFAULTS + "python_tests()\n")
-    removed = BuildText(before=DEFAULTS, after=None)
-    unchanged_plain = BuildText(before="python_tests()\n", after="python_tests(name='t')\n")
-    found = escalations(
-        [("a/BUILD", False), ("b/BUILD.pants", True), ("c/BUILD", False)],
-        {"a/BUILD": added, "b/BUILD.pants": removed, "c/BUILD": unchanged_plain},
+def lines(changed: list[Changed], texts: dict[str, FileTexts] | None = None) -> list[str]:
+    facts = ChangeFacts(changed, texts or {}, TierGraph({}), FACTS)
+    return [s.line("unit") for s in scopes(facts)]
+
+
+def test_what_nothing_smaller_can_bound_escalates() -> None:
+    assert (
+        lines(
+            [
+                Changed("pants", True, True),
+                Changed("build-support/targets.macros", True, True),
+                Changed("tests/BUILD", True, True),  # a rule reads it, and its text is missing
+            ]
+        )
+        == [
+            "escalated: whole unit tier because build-support/targets.macros is a BUILD prelude (its "
+            "macros can change any BUILD file that calls them)",
+            "escalated: whole unit tier because pants is the Pants launcher (it chooses the Pants "
+            "version and its flags)",
+            "escalated: whole unit tier because tests/BUILD is a file whose text was not read "
+            "(cannot bound what it configures)",
+        ]
     )
-    assert [(e.path, e.reason.split(" (")[0]) for e in found] == [
-        ("a/BUILD", "a BUILD file with `__defaults__`"),
-        ("b/BUILD.pants", "a BUILD file whose `__defaults__` the change removed"),
-    ]
 
 
-def test_unparsable_or_unread_build_file_escalates() -> None:
-    found = escalations(
-        [("a/BUILD", False), ("b/BUILD", False)],
-        {"a/BUILD": BuildText(before="python_tests()\n", after="python_tests(\n")},
+def test_files_no_rule_applies_to_are_left_to_pants() -> None:
+    assert (
+        lines(
+            [
+                Changed("src/shop/cart.py", True, True),
+                Changed("README.md", True, False),
+                Changed("docs/pants.toml", False, True),
+                Changed("tools/pants", True, True),
+                Changed("src/data.json", True, False),
+                Changed("src/BUILD", True, True),
+            ],
+            {"docs/pants.toml": FileTexts(None, ""), "src/BUILD": FileTexts("x()\n", "x(a=1)\n")},
+        )
+        == []
     )
-    assert [e.line("unit") for e in found] == [
-        "escalated: whole unit tier because a/BUILD is a BUILD file that does not parse after "
-        "the change (cannot rule out `__defaults__`)",
-        "escalated: whole unit tier because b/BUILD is a BUILD file whose text was not read "
-        "(cannot rule out `__defaults__`)",
+
+
+def test_each_kind_of_file_goes_to_its_rule() -> None:
+    found = lines(
+        [
+            Changed("tests/unit/conftest.py", True, True),
+            Changed("pants.remote.toml", True, True),
+            Changed("3rdparty/bench.lock", True, True),
+            Changed("src/shop/gone.py", True, False),
+            Changed("locks/tools.json", True, True),  # a resolve's lockfile, whatever its name
+        ],
+        {
+            "pants.remote.toml": FileTexts("", "[GLOBAL]\n"),
+            "3rdparty/bench.lock": FileTexts("", ""),
+            "locks/tools.json": FileTexts("{}", "{}"),
+        },
+    )
+    assert [line.split(" because ")[0] for line in found] == [
+        "no effect: 3rdparty/bench.lock selects no unit test",
+        "no effect: locks/tools.json selects no unit test",
+        "no effect: pants.remote.toml selects no unit test",
+        "no effect: src/shop/gone.py selects no unit test",
+        "scoped: tests/unit/**",
     ]
-
-
-@pytest.mark.parametrize(
-    ("path", "deleted", "kind"),
-    [
-        ("backend/pyproject.toml", False, "pytest configuration"),
-        ("a/b/setup.cfg", False, "pytest configuration"),
-        ("tox.ini", False, "pytest configuration"),
-        ("tests/pytest.ini", True, "pytest configuration"),
-        ("deep/er/conftest.py", False, "a pytest conftest"),
-        ("pants.toml", False, "Pants configuration"),
-        ("pants.ci.toml", False, "Pants configuration"),
-        ("pants", False, "the Pants launcher"),
-        ("pants-plugins/tiers/lint.py", False, "in-repo Pants plugin code"),
-        ("pants-plugins/Makefile", False, "in-repo Pants plugin code"),
-        ("3rdparty/python/default.lock", False, "a lockfile or requirements file"),
-        ("3rdparty/python/requirements.txt", False, "a lockfile or requirements file"),
-        ("tools/dev-requirements.txt", False, "a lockfile or requirements file"),
-        ("backend/jobpipe/x.py", True, "a deleted Python module"),
-        ("backend/jobpipe/x.pyi", True, "a deleted Python module"),
-    ],
-)
-def test_paths_that_escalate(path: str, deleted: bool, kind: str) -> None:
-    (found,) = escalations([(path, deleted)], {})
-    assert found.path == path
-    assert found.reason.startswith(kind + " (")
-
-
-@pytest.mark.parametrize(
-    ("path", "deleted"),
-    [
-        ("backend/jobpipe/x.py", False),
-        ("README.md", True),
-        ("docs/pants.toml", False),
-        ("tools/pants", False),
-        ("tests/fixtures/pants.ci.toml", False),
-        ("backend/jobpipe/data.json", True),
-    ],
-)
-def test_paths_left_to_pants(path: str, deleted: bool) -> None:
-    assert escalations([(path, deleted)], {}) == []
 
 
 def target(
@@ -130,6 +127,27 @@ def test_select_gives_each_test_of_the_tier_its_reason() -> None:
         SelectedTest("tests/test_root.py", changed=False, depends_on=("BUILD", "tests/BUILD")),
     ]
     assert [s.path for s in select(GRAPH, changed, "integration")] == ["tests/it/test_mid.py"]
+
+
+def test_a_test_reached_only_through_a_replaced_file_is_left_to_its_rule() -> None:
+    graph = {
+        t.address: t
+        for t in [
+            target("src/mid.py", deps=("3rdparty:req",)),
+            target("tests/test_mid.py", "python_test", ("src/mid.py",), ("unit",)),
+            target("tests/test_own.py", "python_test", (), ("unit",)),
+            target("3rdparty:req", "python_requirement", ("main.lock:lock",), sources=()),
+            target("main.lock:lock", "file", sources=("main.lock",)),
+        ]
+    }
+    changed = ["main.lock", "tests/test_own.py"]
+    assert [s.path for s in select(graph, changed, "unit")] == [
+        "tests/test_mid.py",
+        "tests/test_own.py",
+    ]
+    assert select(graph, changed, "unit", replaced=["main.lock"]) == [
+        SelectedTest("tests/test_own.py", changed=True, depends_on=()),
+    ]
 
 
 def test_reason_strings() -> None:

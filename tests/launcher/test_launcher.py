@@ -55,6 +55,62 @@ def test_moves_only_global_flags_that_follow_a_goal(
     assert reorder(tmp_path, *typed) == expected
 
 
+def with_tier_selection(
+    tmp_path: Path, *args: str, pants_toml: str, env: dict[str, str] | None = None
+) -> list[str]:
+    """What `add_tier_selection` makes of `args`, in a build root whose pants.toml is given."""
+    root = tmp_path / "root"
+    root.mkdir(exist_ok=True)
+    shutil.copy(LAUNCHER, root / "pants")
+    (root / "pants.toml").write_text(pants_toml)
+    script = f'source "{root / "pants"}"; add_tier_selection "$@"; printf "%s\\n" "${{CHECKED[@]}}"'
+    result = subprocess.run(
+        ["bash", "-c", script, "bash", *args],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **(env or {})},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+WITH_TIERS = '[GLOBAL]\npants_version = "2.17.1"\nbackend_packages = [\n  "pants.backend.python",\n  "tiers",\n]\n\n[pex-cli]\nversion = "v2.1.137"\n'
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (["--tag=unit", "test", "::"], ["--tag=unit", "tier-selection", "test", "::"]),
+        (
+            ["--tag=-integration", "lint", "test", "::", "--test-force"],
+            ["--tag=-integration", "lint", "tier-selection", "test", "::", "--test-force"],
+        ),
+        (["test", "::"], ["test", "::"]),  # no tag filter: nothing to check
+        (["--tag=unit", "lint", "::"], ["--tag=unit", "lint", "::"]),  # no test goal
+        (["run", "app.py", "--", "--tag=x", "test"], ["run", "app.py", "--", "--tag=x", "test"]),
+    ],
+)
+def test_tier_runs_get_the_tier_selection_check(
+    tmp_path: Path, typed: list[str], expected: list[str]
+) -> None:
+    assert with_tier_selection(tmp_path, *typed, pants_toml=WITH_TIERS) == expected
+
+
+def test_a_tag_from_the_environment_counts(tmp_path: Path) -> None:
+    assert with_tier_selection(
+        tmp_path, "test", "::", pants_toml=WITH_TIERS, env={"PANTS_TAG": "unit"}
+    ) == ["tier-selection", "test", "::"]
+
+
+def test_no_check_where_the_tiers_plugin_is_not_loaded(tmp_path: Path) -> None:
+    without = WITH_TIERS.replace('  "tiers",\n', "") + '\n[tiers]\nnames = ["tiers"]\n'
+    assert with_tier_selection(tmp_path, "--tag=unit", "test", "::", pants_toml=without) == [
+        "--tag=unit",
+        "test",
+        "::",
+    ]
+
+
 def test_missing_python39_says_what_is_needed_and_how_to_get_it(tmp_path: Path) -> None:
     env = {
         "PATH": "/usr/bin:/bin",

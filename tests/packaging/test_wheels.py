@@ -169,6 +169,15 @@ enabled = false
     unit = run([*pants, "--tag=unit", "test", "::"], repo)
     assert unit.startswith("exit 0"), unit
     assert "✓ tests/stock/test_stock.py:tests succeeded" in unit, unit
+    # A tier run that would test nothing fails, through the launcher's tier-selection goal: a
+    # misspelt tier, and a path that has no test of the tier (tests/ping is integration).
+    typo = run([*pants, "test", "--tag=unti", "::"], repo)
+    assert typo.startswith("exit 1"), typo
+    assert "'unti' is not a tier, and it looks like a misspelling of 'unit'" in typo, typo
+    assert "fix: use --tag=unit." in typo, typo
+    empty = run([*pants, "--tag=unit", "test", "tests/ping::"], repo)
+    assert empty.startswith("exit 1"), empty
+    assert "--tag=unit: no test was selected" in empty, empty
 
     # After adoption someone adds a target that declares only PostgreSQL but PINGs Redis: the
     # integration tier under the uses check, as the full check runs it, catches it.
