@@ -232,6 +232,7 @@ class Selection:
     files: frozenset[str]
     whole_tier: bool
     error: str = ""
+    why: str = ""  # the first `escalated:` line of a whole-tier selection
 
 
 def parse_selection(output: str) -> Selection:
@@ -239,6 +240,7 @@ def parse_selection(output: str) -> Selection:
     files: set[str] = set()
     whole = False
     listing = False
+    why = ""
     for line in output.splitlines():
         if _SELECTION_HEAD.match(line):
             listing = True
@@ -248,7 +250,8 @@ def parse_selection(output: str) -> Selection:
             files.add(line.strip().split(": ", 1)[0])
         elif line.startswith("escalated: whole "):
             whole = True
-    return Selection(frozenset(files), whole)
+            why = why or line
+    return Selection(frozenset(files), whole, why=why)
 
 
 def selection(scratch: Scratch, tier: str, parent: str) -> Selection:
@@ -650,6 +653,8 @@ def audit_plant(
         verdict.selected[tier] = (
             "all" if chosen.whole_tier else f"{len(chosen_files)}/{len(tier_files)}"
         )
+        if chosen.why and not any(n.startswith("escalated") for n in verdict.notes):
+            verdict.notes.append(chosen.why[:200])
         runnable = [t for t in targets[tier] if t.path not in excluded]
         to_run += runnable if whole_tier else [t for t in runnable if t.path not in chosen_files]
         forced += [
