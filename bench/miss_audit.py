@@ -15,7 +15,8 @@ exit 1 on any miss.
 
 Plants (`--kinds`): `import` (raise at import, after the docstring and `from __future__`
 imports, placed with `ast`) for every Python module Pants owns outside the in-repo Pants plugins;
-`functions` (every public function and method raises) for the plugins' modules and for the
+`functions` (every public function and method raises, except the entry points Pants calls to
+load a plugin: `rules`, `target_types`, `build_file_aliases`) for the plugins' modules and for the
 modules of other source roots that the plugins import, because a fault at import there stops
 Pants itself (loud, never a silent miss, and it would prove nothing about the selection);
 `migration` (raise at import in a file Alembic loads by path: `versions/*.py` beside `env.py`);
@@ -345,13 +346,18 @@ def raise_at_import(file: Path) -> None:
     file.write_text(planted)
 
 
+# The entry points Pants calls when it loads a plugin (register.py and `rules()` in each rules
+# module): a fault there stops Pants itself, which is loud and proves nothing about selection.
+PLUGIN_ENTRY_POINTS = frozenset({"rules", "target_types", "build_file_aliases"})
+
+
 class _RaiseInPublicFunctions(ast.NodeTransformer):
     def __init__(self) -> None:
         self.planted = 0
 
     def _plant(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
         self.generic_visit(node)
-        if node.name.startswith("_"):
+        if node.name.startswith("_") or node.name in PLUGIN_ENTRY_POINTS:
             return node
         body = node.body
         keep = 1 if body and isinstance(body[0], ast.Expr) and isinstance(

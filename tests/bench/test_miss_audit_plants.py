@@ -139,3 +139,13 @@ def test_selection_read_from_each_output_shape() -> None:
         "nothing affected: no unit test depends on a changed file.\n"
     )
     assert not nothing.files and not nothing.whole_tier
+
+
+def test_plugin_entry_points_are_left_alone_the_rules_they_register_raise(tmp_path: Path) -> None:
+    module = tmp_path / "goal.py"
+    module.write_text("async def check():\n    return 0\n\ndef rules():\n    return [check]\n")
+    assert public_functions_raise(module)
+    tree = ast.parse(module.read_text())
+    check, rules = tree.body
+    assert ast.dump(check.body[0]) == ast.dump(ast.parse(FAULT).body[0])
+    assert ast.unparse(rules.body[0]) == "return [check]"
