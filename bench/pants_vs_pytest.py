@@ -1,7 +1,9 @@
 """Benchmark: plain pytest against Pants on the backend's test suite, tier by tier.
 
 For each tier (unit, integration), measures side by side in one run, each figure the median of
-`--runs` wall-clock samples:
+`--runs` wall-clock samples. Plain pytest and the two forced Pants rows are sampled in turns
+(plain, per file, batched, then again), so that a change in the machine's load falls on all
+three alike:
 
 - plain `pytest -m TIER` in backend/.venv (built by `make -C backend venv` from the lockfile
   Pants uses), the baseline;
@@ -16,7 +18,9 @@ For each tier (unit, integration), measures side by side in one run, each figure
   restored byte for byte afterwards.
 
 Pants runs `./pants --tag=TIER test backend::` (the same files as plain pytest in backend/),
-with pantsd. Writes docs/benchmarks/tiers.md (table) and tiers.png (chart, rendered with
+with pantsd and the repository's configuration (pants.toml: up to 8 concurrent processes). Like
+with like: every forced Pants row must have run exactly the tests plain pytest ran (compared by
+name, from both runners' JUnit reports), or the benchmark fails. Writes docs/benchmarks/tiers.md (table) and tiers.png (chart, rendered with
 matplotlib from the `bench` resolve, see bench/tiers_chart.py) and prints each figure's ratio
 against plain pytest of the same tier. Run it by hand; it is never part of CI's pass/fail.
 Figures depend on the machine and on whatever else runs on it: the Markdown file records the
@@ -27,7 +31,9 @@ checks that `git status` outside docs/benchmarks/ is what it was at the start.
 
 Usage: python3 bench/pants_vs_pytest.py [--runs 3] [--tiers unit integration] [--leaf PATH]
                                         [--out docs/benchmarks] [--note TEXT]
-Target (issue 6): a memoized re-run of the unit tier takes at most 0.25x plain `pytest -m unit`.
+Targets: a memoized re-run of the unit tier takes at most 0.25x plain `pytest -m unit` (issue
+6); the forced integration tier, one process per file, at most 0.8x plain `pytest -m integration`
+(issue 14).
 """
 
 from __future__ import annotations
@@ -37,14 +43,16 @@ import datetime
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +60,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BACKEND = REPO_ROOT / "backend"
 PANTS = REPO_ROOT / "pants"
 TARGET_RATIO = 0.25
+FORCED_INTEGRATION_TARGET = 0.8
 DEFAULT_LEAF = "backend/jobpipe/domain/wait_time.py"
 # The service URLs the integration tier reads (the defaults of jobpipe.settings).
 SERVICE_ENV = {
@@ -83,6 +92,7 @@ class Row:
     command: str
     samples: list[float] = field(default_factory=list)
     detail: str = ""
+    detail_tests: int = 0
 
     @property
     def seconds(self) -> float:
@@ -143,6 +153,47 @@ def restored(*paths: Path) -> Iterator[None]:
             signal.signal(signal.SIGINT, previous)
 
 
+def junit_tests(*reports: Path) -> set[str]:
+    """`classname::name` of every test case in these JUnit files (both runners name a test by
+    its path under backend/, the pytest rootdir)."""
+    return {
+        f"{case.get('classname')}::{case.get('name')}"
+        for report in reports
+        for case in ET.parse(report).iter("testcase")
+    }
+
+
+@contextmanager
+def no_edits() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def batched_integration() -> Iterator[None]:
+    """The integration tier's BUILD files with a temporary `batch_compatibility_tag`."""
+    builds = [REPO_ROOT / b for b in INTEGRATION_BUILDS]
+    with restored(*builds):
+        for build in builds:
+            text = build.read_text()
+            if text.count(TAGS_LINE) != 1:
+                raise BenchError(
+                    f"{build} no longer contains `{TAGS_LINE}` once; update INTEGRATION_BUILDS"
+                )
+            build.write_text(text.replace(TAGS_LINE, BATCHED_TAGS_LINE))
+        yield
+
+
+@dataclass
+class SideBySide:
+    """One row measured side by side with others: its command, and what checks its output."""
+
+    row: Row
+    cmd: list[str]
+    cwd: Path
+    finish: Callable[[str], None]
+    edits: Callable[[], AbstractContextManager[None]] = no_edits
+
+
 def git_status() -> str:
     return subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all", "--", ".", ":!docs/benchmarks"],
@@ -159,6 +210,9 @@ class Bench:
         self.leaf = leaf
         self.env = {**os.environ, **{k: os.environ.get(k, v) for k, v in SERVICE_ENV.items()}}
         self.rows: list[Row] = []
+        self.reports = Path(tempfile.mkdtemp(prefix="pants_vs_pytest."))
+        # Per tier, the tests plain pytest ran: every Pants row must run the same ones.
+        self.plain_tests: dict[str, set[str]] = {}
 
     def pants(self, tier: str, *extra: str) -> list[str]:
         return [str(PANTS), f"--tag={tier}", "test", "backend::", *extra]
@@ -176,42 +230,78 @@ class Bench:
         self.rows.append(row)
         return output
 
-    def plain(self, tier: str) -> None:
+    def plain(self, tier: str) -> SideBySide:
+        junit = self.reports / f"plain-{tier}.xml"
         cmd = [".venv/bin/python", "-m", "pytest", "-m", tier, "-q", "-p", "no:cacheprovider"]
         row = Row(tier, "plain pytest", f"cd backend && pytest -m {tier}")
-        output = self.sample(row, cmd, BACKEND)
-        passed = re.search(r"(\d+) passed", output)
-        row.detail = f"{passed.group(1)} tests, 1 process" if passed else "1 process"
 
-    def forced(self, tier: str, *, per_file: bool) -> None:
+        def finish(output: str) -> None:
+            self.plain_tests[tier] = junit_tests(junit)
+            passed = re.search(r"(\d+) passed", output)
+            row.detail = f"{passed.group(1)} tests, 1 process" if passed else "1 process"
+
+        return SideBySide(row, [*cmd, f"--junit-xml={junit}"], BACKEND, finish)
+
+    def forced(self, tier: str, *, per_file: bool) -> SideBySide:
         extra = ["--test-force"] + (["--test-batch-size=1"] if per_file else [])
         label = "Pants forced, one process per file" if per_file else "Pants forced, batched"
         row = Row(tier, label, f"pants --tag={tier} test backend:: {' '.join(extra)}")
-        if per_file or tier == "unit":
-            self._forced(row, tier, extra)
-            return
-        # The integration tier runs one process per file by default: batch it for this row only.
-        builds = [REPO_ROOT / b for b in INTEGRATION_BUILDS]
-        with restored(*builds):
-            for build in builds:
-                text = build.read_text()
-                if text.count(TAGS_LINE) != 1:
-                    raise BenchError(
-                        f"{build} no longer contains `{TAGS_LINE}` once; update INTEGRATION_BUILDS"
-                    )
-                build.write_text(text.replace(TAGS_LINE, BATCHED_TAGS_LINE))
-            row.command += " (BUILD: temporary batch_compatibility_tag)"
-            self._forced(row, tier, extra)
+        # Pants writes reports under the build root only; dist/ is git-ignored.
+        reports = Path("dist", "pants_vs_pytest", f"{tier}-{'per-file' if per_file else 'batched'}")
+        shutil.rmtree(REPO_ROOT / reports, ignore_errors=True)
+        cmd = self.pants(tier, *extra, f"--test-report-dir={reports}")
 
-    def _forced(self, row: Row, tier: str, extra: list[str]) -> None:
-        result = parse_pants(self.sample(row, self.pants(tier, *extra), REPO_ROOT))
-        if result.reran != result.files:
-            raise BenchError(
-                f"{row.label}: only {result.reran} of {result.files} files ran under --test-force"
+        def finish(output: str) -> None:
+            result = parse_pants(output)
+            if result.reran != result.files:
+                raise BenchError(
+                    f"{row.label}: only {result.reran} of {result.files} files ran under --test-force"
+                )
+            self.same_tests(row, REPO_ROOT / reports)
+            row.detail = (
+                f"{row.detail_tests} tests (the same as plain pytest), {result.files} files, "
+                f"{result.processes} process{'es' * (result.processes != 1)}"
             )
-        row.detail = (
-            f"{result.files} files, {result.processes} process{'es' * (result.processes != 1)}"
-        )
+
+        if per_file or tier == "unit":
+            return SideBySide(row, cmd, REPO_ROOT, finish)
+        # The integration tier runs one process per file by default: batch it for this row only.
+        row.command += " (BUILD: temporary batch_compatibility_tag)"
+        return SideBySide(row, cmd, REPO_ROOT, finish, batched_integration)
+
+    def side_by_side(self, contenders: list[SideBySide]) -> None:
+        """Samples the contenders in turns (one of each, `--runs` times, after one unmeasured
+        warm-up each), so a change in the machine's load falls on all of them alike."""
+        for c in contenders:
+            print(f"  {c.row.label}: {' '.join(c.cmd)}", flush=True)
+            with c.edits():
+                run(c.cmd, cwd=c.cwd, env=self.env)
+        outputs = {}
+        for _ in range(self.runs):
+            for c in contenders:
+                with c.edits():
+                    elapsed, outputs[c.row.label] = run(c.cmd, cwd=c.cwd, env=self.env)
+                c.row.samples.append(elapsed)
+        for c in contenders:
+            c.finish(outputs[c.row.label])
+            print(
+                f"    {c.row.label}: median {c.row.seconds:.2f} s of "
+                f"{[round(s, 2) for s in c.row.samples]}",
+                flush=True,
+            )
+            self.rows.append(c.row)
+
+    def same_tests(self, row: Row, reports: Path) -> None:
+        """Fails unless this Pants row ran exactly the tests plain pytest ran (like with like)."""
+        pants_tests = junit_tests(*reports.glob("*.xml"))
+        plain_tests = self.plain_tests.get(row.tier)
+        if plain_tests is not None and pants_tests != plain_tests:
+            raise BenchError(
+                f"{row.tier}, {row.label}: Pants and plain pytest ran different tests; only in "
+                f"Pants: {sorted(pants_tests - plain_tests)[:10]}, only in plain pytest: "
+                f"{sorted(plain_tests - pants_tests)[:10]}"
+            )
+        row.detail_tests = len(pants_tests)
 
     def memoized(self, tier: str) -> None:
         row = Row(tier, "Pants memoized re-run", f"pants --tag={tier} test backend:: (again)")
@@ -256,9 +346,9 @@ class Bench:
 
     def tier(self, tier: str) -> None:
         print(f"== {tier} tier", flush=True)
-        self.plain(tier)
-        self.forced(tier, per_file=True)
-        self.forced(tier, per_file=False)
+        self.side_by_side(
+            [self.plain(tier), self.forced(tier, per_file=True), self.forced(tier, per_file=False)]
+        )
         self.memoized(tier)
         self.touched(tier)
 
@@ -394,6 +484,21 @@ def main() -> int:
         verdict = "holds" if ratio(memo, bench.rows) <= TARGET_RATIO else "does NOT hold"
         print(
             f"target: memoized unit re-run <= {TARGET_RATIO}x plain pytest -m unit: {verdict} ({ratio(memo, bench.rows):.2f}x)"
+        )
+    forced = next(
+        (
+            r
+            for r in bench.rows
+            if r.tier == "integration" and r.label == "Pants forced, one process per file"
+        ),
+        None,
+    )
+    if forced:
+        held = ratio(forced, bench.rows) <= FORCED_INTEGRATION_TARGET
+        print(
+            f"target: forced integration tier (one process per file) <= {FORCED_INTEGRATION_TARGET}x "
+            f"plain pytest -m integration: {'holds' if held else 'does NOT hold'} "
+            f"({ratio(forced, bench.rows):.2f}x)"
         )
     print(f"wrote {table} and {table.with_suffix('.png')}")
     return 0 if status_after == status_before else 1

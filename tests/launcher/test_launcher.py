@@ -85,6 +85,19 @@ WITH_TIERS = '[GLOBAL]\npants_version = "2.17.1"\nbackend_packages = [\n  "pants
             ["--tag=-integration", "lint", "test", "::", "--test-force"],
             ["--tag=-integration", "lint", "tier-selection", "test", "::", "--test-force"],
         ),
+        (  # Pants takes no passthrough args with two goals: they become pytest's args
+            ["--tag=unit", "test", "::", "--", "--tiers-check-uses", "-k", "a and b'c"],
+            [
+                "--tag=unit",
+                "tier-selection",
+                "test",
+                "::",
+                "--pytest-args='--tiers-check-uses'",
+                "--pytest-args='-k'",
+                "--pytest-args='a and b'\"'\"'c'",
+            ],
+        ),
+        (["test", "::", "--", "-x"], ["test", "::", "--", "-x"]),
         (["test", "::"], ["test", "::"]),  # no tag filter: nothing to check
         (["--tag=unit", "lint", "::"], ["--tag=unit", "lint", "::"]),  # no test goal
         (["run", "app.py", "--", "--tag=x", "test"], ["run", "app.py", "--", "--tag=x", "test"]),

@@ -1,7 +1,8 @@
 """The composition root: the only place that builds adapters and wires them together.
 
 Everything here runs when called, never at import: the API builds its ports in its
-lifespan, the worker in `run_worker`.
+lifespan, the worker in `run_worker`. The web framework is imported only by `build_app`, so a
+worker process (which imports this module) does not pay for importing FastAPI.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
 from sqlalchemy import text
 
 from jobpipe.adapters.deterministic_runner import DeterministicRunner
@@ -24,11 +25,13 @@ from jobpipe.adapters.redis_concurrency_limiter import RedisConcurrencyLimiter
 from jobpipe.adapters.redis_job_queue import RedisJobQueue
 from jobpipe.adapters.redis_keys import KeySpace
 from jobpipe.adapters.redis_usage_counter import RedisUsageCounter
-from jobpipe.entrypoints.api.app import create_app
 from jobpipe.entrypoints.api.correlation import CorrelationIdLogFilter
 from jobpipe.entrypoints.worker_loop import Worker, default_worker_id
 from jobpipe.service_layer.ports import JobRunner, Ports
 from jobpipe.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 @asynccontextmanager
@@ -66,6 +69,8 @@ async def production_ports(
 
 def build_app(settings: Settings | None = None) -> FastAPI:
     """The production app; `uvicorn --factory jobpipe.entrypoints.composition:build_app`."""
+    from jobpipe.entrypoints.api.app import create_app
+
     resolved = settings or Settings()
     return create_app(lambda: production_ports(resolved))
 
