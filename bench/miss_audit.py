@@ -39,7 +39,10 @@ escalated (whole-tier) selection has an empty complement and runs nothing. Files
 process (`--test-batch-size=1`, baseline included), because a batch's cache key is the whole
 batch: a subset would miss the cache. `--whole-tier` runs every file of the tier instead (also
 unforced), for the failed counts of the selected files too; it is slower, never more exact.
-One fault per commit: with two, a failure outside both selections could not be told apart (a
+A plant under a `[GLOBAL].pythonpath` root (plugin code and what it imports) runs Pants with
+`--no-pantsd` for that plant: a running pantsd may keep the plugin code it loaded (observed:
+a plugin whose `rules()` raised still answered), which would hide the fault from both the
+selection and the test runs. One fault per commit: with two, a failure outside both selections could not be told apart (a
 failing test does not say which fault broke it), so combining plants would blur attribution
 for a saving of one Pants run.
 
@@ -148,8 +151,21 @@ class Scratch:
         run(["git", "commit", "--quiet", "--no-verify", f"--message={message}"], self.root)
         return True
 
+    fresh_pants: bool = False  # --no-pantsd: a plant in code Pants itself loads
+
+    def pants_command(self) -> list[str]:
+        return [str(self.root / "pants"), *(["--no-pantsd"] if self.fresh_pants else [])]
+
     def pants(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run([str(self.root / "pants"), *args], self.root, check=False)
+        return run([*self.pants_command(), *args], self.root, check=False)
+
+    def loaded_by_pants(self, path: str) -> bool:
+        """Whether `path` is under a `[GLOBAL].pythonpath` root (plugin code Pants imports): a
+        running pantsd may keep the code it loaded, so such plants run Pants without it."""
+        config = tomllib.loads((self.root / "pants.toml").read_text())
+        roots = config.get("GLOBAL", {}).get("pythonpath", [])
+        relative = [r.replace("%(buildroot)s", "").strip("/") for r in roots]
+        return any(r and (path == r or path.startswith(r + "/")) for r in relative)
 
 
 def make_scratch(repo: Path, where: Path, rev: str) -> Scratch:
@@ -256,8 +272,10 @@ def parse_selection(output: str) -> Selection:
 
 
 def selection(scratch: Scratch, tier: str, parent: str) -> Selection:
+    pants = " ".join(scratch.pants_command())
     result = run(
-        [sys.executable, str(scratch.tool), "--list", "--repo", str(scratch.root), parent, tier],
+        [sys.executable, str(scratch.tool), "--list", "--repo", str(scratch.root),
+         "--pants", pants, parent, tier],
         scratch.root,
         check=False,
     )
@@ -639,6 +657,10 @@ def audit_plant(
 ) -> Verdict:
     verdict = Verdict(plant)
     scratch.reset()
+    try:
+        scratch.fresh_pants = scratch.loaded_by_pants(plant.path)
+    except (OSError, tomllib.TOMLDecodeError):
+        scratch.fresh_pants = True
     target = scratch.root / plant.path
     if plant.apply(target) is False or not scratch.commit(f"plant {plant.kind} fault in {plant.path}"):
         verdict.notes.append("nothing to plant")
