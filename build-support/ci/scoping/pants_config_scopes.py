@@ -121,7 +121,7 @@ def pants_config_scope(
             continue
         if "*" not in keys and keys <= INERT_KEYS.get(section, frozenset()):
             continue
-        found = plugins.scope_of_options(section)
+        found = plugins.scope_of_options(section, keys)
         if found is not None:
             reach, member_whys = found
             if not reach.is_empty:

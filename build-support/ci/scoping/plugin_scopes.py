@@ -9,7 +9,9 @@ found under `[GLOBAL].pythonpath`) and the modules it imports. Read with `ast`:
 - `UnionRule(PytestPluginSetupRequest, X)`: X's setup runs before pytest for the targets its
   `is_applicable` accepts. `return bool(target.get(F).value)` bounds it to the targets that set
   F's alias (e.g. `uses`); anything else is taken to apply to every test;
-- any other union, or `build_file_aliases` (BUILD semantics): every test.
+- any other union, or `build_file_aliases` (BUILD semantics): every test;
+- a goal that runs in every tier run (GOALS_IN_TEST_RUNS: ./pants adds `tier-selection` before
+  `test`): its rule failing fails the run, so its modules reach every test.
 
 A changed module reaches the union members whose modules (the one defining the class, and
 every module naming it) import it, directly or not. A file no enabled plugin imports is not
@@ -38,6 +40,12 @@ INERT_UNIONS = frozenset(
     }
 )
 PYTEST_SETUP_UNION = "PytestPluginSetupRequest"
+# Goals that run in the same Pants run as every tier's `test` (./pants adds them:
+# `add_tier_selection`; tests/ci/test_plugin_goals.py keeps the two in step), with the options
+# their rules read: a change to other keys of those sections cannot change their outcome.
+GOALS_IN_TEST_RUNS: Mapping[str, Mapping[str, frozenset[str]]] = {
+    "tier-selection": {"tiers": frozenset({"names", "allow_empty_selection"})},
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,14 @@ class Member:
     reach: Reach
     why: str
     registered_in: str = ""  # the module that registers it
+    # The options it reads, by scope, where known (None: any option of its modules' scopes).
+    reads: Mapping[str, frozenset[str]] | None = None
+
+    def reads_any(self, scope: str, keys: Iterable[str]) -> bool:
+        if self.reads is None or scope not in self.reads:
+            return True
+        changed = set(keys)
+        return "*" in changed or bool(changed & self.reads[scope])
 
 
 def _name(node: ast.expr) -> str | None:
@@ -193,6 +209,20 @@ class PluginCode:
                 )
                 continue
             for node in ast.walk(tree):
+                goal = _declared_scope(node) if isinstance(node, ast.ClassDef) else None
+                if goal in GOALS_IN_TEST_RUNS:
+                    members.append(
+                        Member(
+                            "goal",
+                            goal,
+                            frozenset(self.closure(self._naming(node.name) | {module})),
+                            WHOLE,
+                            f"its goal `{goal}` runs in every tier run (./pants adds it before "
+                            "`test`), so its failure fails every test",
+                            module,
+                            GOALS_IN_TEST_RUNS[goal],
+                        )
+                    )
                 if isinstance(node, ast.FunctionDef) and node.name == "build_file_aliases":
                     members.append(
                         Member(
@@ -263,8 +293,11 @@ class PluginCode:
         plugin = self.closure({register})
         return [m for m in self.members if m.registered_in in plugin]
 
-    def scope_of_options(self, scope: str) -> tuple[Reach, list[str]] | None:
-        """The reach of a plugin's options section (None: no loaded plugin declares it)."""
+    def scope_of_options(
+        self, scope: str, keys: Iterable[str] = ("*",)
+    ) -> tuple[Reach, list[str]] | None:
+        """The reach of a change to `keys` of a plugin's options section (None: no loaded plugin
+        declares it)."""
         defining = set()
         for module in self.loaded:
             tree = self.trees.get(module)
@@ -273,7 +306,8 @@ class PluginCode:
                     defining.add(module)
         if not defining:
             return None
-        hit = [m for m in self.members if m.modules & defining]
+        changed = tuple(keys)
+        hit = [m for m in self.members if m.modules & defining and m.reads_any(scope, changed)]
         return union(m.reach for m in hit), [m.why for m in hit]
 
 
