@@ -117,11 +117,11 @@ def test_a_tag_from_the_environment_counts(tmp_path: Path) -> None:
 
 def test_no_check_where_the_tiers_plugin_is_not_loaded(tmp_path: Path) -> None:
     without = WITH_TIERS.replace('  "tiers",\n', "") + '\n[tiers]\nnames = ["tiers"]\n'
-    assert with_tier_selection(tmp_path, "--tag=unit", "test", "::", pants_toml=without) == [
-        "--tag=unit",
-        "test",
-        "::",
-    ]
+    commented = WITH_TIERS.replace('  "tiers",\n', '  # "tiers",\n')
+    for pants_toml in (without, commented):
+        assert with_tier_selection(
+            tmp_path, "--tag=unit", "test", "::", pants_toml=pants_toml
+        ) == ["--tag=unit", "test", "::"]
 
 
 def test_missing_python39_says_what_is_needed_and_how_to_get_it(tmp_path: Path) -> None:
