@@ -44,6 +44,7 @@ from installed_wheels import InstalledWheels
 from pants_selection import Pants, PantsError, SelectedTest, select
 from scoping.lockfile_scopes import ResolveFacts
 from scoping.pytest_scopes import FileTexts
+from scoping.python_imports import PYTHON_SUFFIXES
 from scoping.scope import WHOLE, Scope, TierGraph, resolve_reach
 from selection_summary import markdown
 
@@ -129,7 +130,7 @@ def pants_facts(repo: Path, pants: Pants, deleted_python: bool) -> PantsFacts:
 def change_facts(repo: Path, pants: Pants, changes: ChangeSet) -> ChangeFacts:
     """Everything the scope rules read, gathered with git and Pants."""
     changed = [Changed(p.path, p.existed_before, p.exists_now) for p in changes.paths]
-    deleted_python = any(c.deleted and c.path.endswith((".py", ".pyi")) for c in changed)
+    deleted_python = any(c.deleted and c.path.endswith(PYTHON_SUFFIXES) for c in changed)
     facts = pants_facts(repo, pants, deleted_python)
     files = tracked_files(repo)
     plugin_sources = {
@@ -154,7 +155,7 @@ def change_facts(repo: Path, pants: Pants, changes: ChangeSet) -> ChangeFacts:
             if Path(f).name in PYTEST_CONFIG_NAMES
         },
         plugin_sources=plugin_sources,
-        base_sources=texts_at(repo, changes.merge_base, (".py", ".pyi")) if deleted_python else {},
+        base_sources=texts_at(repo, changes.merge_base, PYTHON_SUFFIXES) if deleted_python else {},
         registers_pytest_plugin=(
             wheels.registers_pytest_plugin if wheels else (lambda name, version: None)
         ),

@@ -23,12 +23,12 @@ from scoping.lockfile_scopes import ResolveFacts, lockfile_scope
 from scoping.pants_config_scopes import is_pants_config, pants_config_scope
 from scoping.plugin_scopes import PluginCode, plugin_file_scope
 from scoping.pytest_scopes import FileTexts, build_file_scope, conftest_scope, pytest_config_scope
+from scoping.python_imports import PYTHON_SUFFIXES
 from scoping.requirements_scopes import requirements_file_scope
 from scoping.scope import WHOLE, Scope, TierGraph
 
 from pytest_tiers.config_files import CONFTEST_NAME, PYTEST_CONFIG_NAMES
 
-PYTHON_SUFFIXES = (".py", ".pyi")
 LAUNCHER = "pants"
 
 
@@ -99,6 +99,7 @@ def scopes(facts: ChangeFacts) -> list[Scope]:
     }
     lockfiles = set(facts.pants.resolves.lockfiles)
     changed_paths = {c.path for c in facts.changed}
+    deleted = {c.path for c in facts.changed if c.deleted}
     test_code = frozenset(
         source
         for t in targets
@@ -166,12 +167,9 @@ def scopes(facts: ChangeFacts) -> list[Scope]:
                     path,
                     facts.base_sources,
                     facts.pants.source_roots,
-                    {c for c in facts.base_sources if c not in changed_paths or _exists(c, facts)},
+                    {c for c in facts.base_sources if c not in deleted},
                 )
         if scope is not None:
             found.append(scope)
     return found
 
-
-def _exists(path: str, facts: ChangeFacts) -> bool:
-    return any(c.path == path and c.exists_now for c in facts.changed)

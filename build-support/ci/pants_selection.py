@@ -205,16 +205,6 @@ class Pants:
         )
         return sorted(target_file(t) for t in tests.values() if t.is_test_of(tier))
 
-    def test_changed(self, since: str, tier: str, extra: Sequence[str]) -> int:
-        return self._run(
-            f"--changed-since={since}",
-            "--changed-dependents=transitive",
-            "--filter-target-type=python_test",
-            f"--tag={tier}",
-            "test",
-            *extra,
-        )
-
     def test_tier(self, tier: str, extra: Sequence[str]) -> int:
         return self._run(f"--tag={tier}", "test", "::", *extra)
 

@@ -106,7 +106,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _words(values: list[str]) -> tuple[str, ...]:
+def ini_words(values: list[str]) -> tuple[str, ...]:
     """ini linelists hold one entry per line; allow several per line, as addopts does."""
     return tuple(word for value in values for word in value.split())
 
@@ -121,9 +121,9 @@ def _seal_mode(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    tiers = _words(config.getini(TIERS_KEY))
+    tiers = ini_words(config.getini(TIERS_KEY))
     config.stash[_SETTINGS] = (
-        TierSettings(tiers, _words(config.getini(SERVICE_ENV_VARS_KEY))) if tiers else None
+        TierSettings(tiers, ini_words(config.getini(SERVICE_ENV_VARS_KEY))) if tiers else None
     )
     if _seal_mode(config) == SEAL_ALL:
         # Sealed already before the conftests loaded when this plugin was loaded early (`-p`,

@@ -25,7 +25,7 @@ from pytest_tiers import report_properties as prop
 from pytest_tiers.attempts import parse_words
 from pytest_tiers.config_files import ATTEMPTS_KEY
 from pytest_tiers.messages import ProblemError, render
-from pytest_tiers.plugin import settings
+from pytest_tiers.plugin import ini_words, settings
 
 # pytest-rerunfailures' plugin name (its pytest11 entry point).
 RERUNFAILURES = "rerunfailures"
@@ -78,10 +78,6 @@ def policy(config: pytest.Config) -> RetryPolicy | None:
     return config.stash.get(_POLICY, None)
 
 
-def _words(values: list[str]) -> list[str]:
-    return [word for value in values for word in value.split()]
-
-
 @pytest.hookimpl(trylast=True)  # after plugin.py has read the tiers
 def pytest_configure(config: pytest.Config) -> None:
     # Flaky tests are named in any session that retries, tiers configured or not.
@@ -90,7 +86,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if tier_settings is None:
         return
     try:
-        words = _words(config.getini(ATTEMPTS_KEY))
+        words = ini_words(config.getini(ATTEMPTS_KEY))
         attempts = parse_words(words, tier_settings.tiers, ATTEMPTS_KEY)
     except ProblemError as error:
         raise pytest.UsageError(str(error)) from None

@@ -9,12 +9,14 @@ from pathlib import PurePosixPath
 
 from scoping.scope import is_below
 
+PYTHON_SUFFIXES = (".py", ".pyi")
+
 
 def module_name(path: str, roots: Iterable[str]) -> str | None:
     """`a/b/c.py` under root `a` is `b.c`; a package's `__init__.py` is the package. The
     longest matching root wins (as Pants and Python resolve nested roots)."""
     pure = PurePosixPath(path)
-    if pure.suffix not in (".py", ".pyi"):
+    if pure.suffix not in PYTHON_SUFFIXES:
         return None
     matching = [r for r in roots if r in ("", ".") or is_below(path, r)]
     if not matching:
