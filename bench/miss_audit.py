@@ -49,7 +49,7 @@ for a saving of one Pants run.
 Blind spots, stated honestly. The cache key is all the oracle sees: a test that reads something
 outside its sandbox, or whose result depends on something not in its key, can go stale in the
 cache. Here those are the tests that find the Pants the launcher provisioned through `HOME` /
-`PANTS_LAUNCHER_CACHE` (tests/ci/test_affected_tests_pants.py, tests/packaging/test_wheels.py),
+`PANTS_LAUNCHER_CACHE` (tests/ci/test_affected_tests_pants.py, tests/distributions/test_pants_project*.py),
 the tests that talk to PostgreSQL, Redis or PyPI, and the tier canaries that read their own
 process environment; none of them reads the repository outside its sandbox (the ones that copy
 parts of it, such as tests/tier_canaries/scratch_backend.py, copy their sandbox's files, which
