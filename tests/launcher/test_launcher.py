@@ -208,3 +208,77 @@ def test_missing_version_is_an_error_with_the_fix(
     result = sourced(tmp_path / "pants", "PANTS_VERSION", env=minimal_env(tmp_path))
     assert result.returncode == 1
     assert f"pants launcher: {tmp_path}/{problem}\n    fix: " in result.stderr
+
+
+def run_pants(
+    tmp_path: Path, *args: str, native_exit: int | None, pantsd_alive: bool, **env: str
+) -> tuple[int, list[str]]:
+    """`run_pants ARGS` in a build root with a fake provisioned Pants: its Python client and
+    (unless `native_exit` is None) its native client print what ran, the native one exiting
+    `native_exit`. With `pantsd_alive`, .pids holds the pid of a live process."""
+    root, cache = tmp_path / "root", tmp_path / "cache"
+    root.mkdir()
+    shutil.copy(LAUNCHER, root / "pants")
+    (root / "pants.toml").write_text(WITH_TIERS)
+    venv = Path(sourced(root / "pants", "VENV", env={**minimal_env(tmp_path), "PANTS_LAUNCHER_CACHE": str(cache)}).stdout.strip())
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "pants").write_text('#!/bin/bash\necho "python $*"\n')
+    (venv / "bin" / "pants").chmod(0o755)
+    if native_exit is not None:
+        native = venv / "lib/python3.9/site-packages/pants/bin/native_client"
+        native.parent.mkdir(parents=True)
+        native.write_text(f'#!/bin/bash\necho "native $*"\nexit {native_exit}\n')
+        native.chmod(0o644)  # as pip installs it: not executable
+    if pantsd_alive:
+        pids = root / ".pids" / "0123abcd" / "pantsd"
+        pids.mkdir(parents=True)
+        (pids / "pid").write_text(str(os.getpid()))
+    script = f'source "{root / "pants"}"; run_pants "$@"'
+    result = subprocess.run(
+        ["bash", "-c", script, "bash", *args],
+        env={**minimal_env(tmp_path), "PANTS_LAUNCHER_CACHE": str(cache), **env},
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, result.stdout.splitlines()
+
+
+def test_a_running_pantsd_gets_the_run_through_the_native_client(tmp_path: Path) -> None:
+    assert run_pants(tmp_path, "test", "::", native_exit=3, pantsd_alive=True) == (
+        3,
+        ["native test ::"],
+    )
+
+
+def test_the_python_client_runs_when_the_native_client_cannot(tmp_path: Path) -> None:
+    """Exit 75 (EX_TEMPFAIL): the native client could not hand the run to pantsd."""
+    assert run_pants(tmp_path, "test", "::", native_exit=75, pantsd_alive=True) == (
+        0,
+        ["native test ::", "python test ::"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "pantsd_alive"),
+    [
+        (["test", "::"], {}, False),  # no pantsd to hand the run to: the Python client starts it
+        (["--no-pantsd", "test", "::"], {}, True),
+        (["--concurrent", "test", "::"], {}, True),
+        (["test", "::"], {"PANTS_PANTSD": "false"}, True),
+        (["test", "::"], {"PANTS_CONCURRENT": "True"}, True),
+    ],
+)
+def test_no_native_client_where_pantsd_is_not_in_use(
+    tmp_path: Path, args: list[str], env: dict[str, str], pantsd_alive: bool
+) -> None:
+    assert run_pants(tmp_path, *args, native_exit=0, pantsd_alive=pantsd_alive, **env) == (
+        0,
+        [f"python {' '.join(args)}"],
+    )
+
+
+def test_without_a_native_client_the_python_client_runs(tmp_path: Path) -> None:
+    assert run_pants(tmp_path, "test", "::", native_exit=None, pantsd_alive=True) == (
+        0,
+        ["python test ::"],
+    )
