@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
@@ -21,6 +22,8 @@ from pytest_tiers.adopt.build_edit import TierFields, edit_build
 from pytest_tiers.adopt.config_edit import Wanted, edit_config
 from pytest_tiers.adopt.decide import INTEGRATION, Plan
 from pytest_tiers.adopt.run import pytest_command
+from pytest_tiers.attempts import to_words, validate
+from pytest_tiers.messages import ProblemError
 from pytest_tiers.pytestmark_fix import fix_pytestmark
 from pytest_tiers.services import KNOWN_SERVICES
 
@@ -40,7 +43,9 @@ def pants_root(start: Path) -> Path | None:
     return None
 
 
-def pants_service_env_vars(root: Path | None) -> dict[str, str]:
+def pants_config(root: Path | None) -> dict[str, Any]:
+    """pants.toml of the Pants repository at `root`, or {} (none, or unreadable: Pants itself
+    reports that)."""
     if root is None:
         return {}
     try:
@@ -48,8 +53,21 @@ def pants_service_env_vars(root: Path | None) -> dict[str, str]:
         config = tomlkit.parse((root / "pants.toml").read_text(encoding="utf-8")).unwrap()
     except (OSError, TOMLKitError):
         return {}
+    return config if isinstance(config, dict) else {}
+
+
+def pants_service_env_vars(config: Mapping[str, Any]) -> dict[str, str]:
     env_vars = config.get("services", {}).get("env_vars", {})
     return {str(k): str(v) for k, v in env_vars.items()} if isinstance(env_vars, dict) else {}
+
+
+def pants_attempts(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """[tiers].attempts as the `tiers_attempts` words that mirror it (TIER208 keeps them
+    equal); raises ProblemError for a table the plugin would reject."""
+    table = config.get("tiers", {}).get("attempts", {})
+    if not isinstance(table, dict):
+        return ()
+    return tuple(to_words(validate(table, TIERS, "pants.toml: [tiers].attempts")))
 
 
 def _write(path: Path, new: str | bytes, old: str | bytes, changed: list[str], cwd: Path) -> None:
@@ -77,11 +95,18 @@ def apply_plan(plan: Plan, cwd: Path, inipath: str | None, rootdir: Path) -> App
         _write(path, fix_pytestmark(source, file_plan.tier, TIERS), source, changed, cwd)
 
     root = pants_root(cwd)
-    env_vars = pants_service_env_vars(root)
+    config = pants_config(root)
+    env_vars = pants_service_env_vars(config)
+    try:
+        attempts = pants_attempts(config)
+    except ProblemError as e:
+        problems.append(e.problem.render())
+        attempts = ()
     wanted = Wanted(
         tiers=TIERS,
         service_env_vars=tuple(env_vars.values()),
         asyncio_loop_scope=importlib.util.find_spec("pytest_asyncio") is not None,
+        attempts=attempts,
     )
     config_path = Path(inipath) if inipath else rootdir / "pyproject.toml"
     old = config_path.read_text(encoding="utf-8") if config_path.exists() else ""

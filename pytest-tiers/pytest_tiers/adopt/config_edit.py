@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import tomlkit
 from configupdater import ConfigUpdater
 
-from pytest_tiers.config_files import SERVICE_ENV_VARS_KEY, TIERS_KEY
+from pytest_tiers.config_files import ATTEMPTS_KEY, SERVICE_ENV_VARS_KEY, TIERS_KEY
 
 MARKER_HELP = {
     "unit": "hermetic tests: no network, no service (pytest-tiers)",
@@ -28,6 +28,7 @@ class Wanted:
     tiers: tuple[str, ...]
     service_env_vars: tuple[str, ...] = ()
     asyncio_loop_scope: bool = False
+    attempts: tuple[str, ...] = ()  # `TIER=N` words of pants.toml's [tiers].attempts
     marker_help: Mapping[str, str] = field(default_factory=lambda: dict(MARKER_HELP))
 
     def marker_lines(self, present: Sequence[str]) -> list[str]:
@@ -102,6 +103,8 @@ def edit_ini(text: str, section_name: str, wanted: Wanted) -> str:
         section.set(TIERS_KEY, " ".join(wanted.tiers))
     if wanted.service_env_vars and section.get(SERVICE_ENV_VARS_KEY) is None:
         section.set(SERVICE_ENV_VARS_KEY, " ".join(wanted.service_env_vars))
+    if wanted.attempts and section.get(ATTEMPTS_KEY) is None:
+        section.set(ATTEMPTS_KEY, " ".join(wanted.attempts))
     out = io.StringIO()
     updater.write(out)
     return out.getvalue()
@@ -149,4 +152,6 @@ def edit_toml(text: str, table_path: str, wanted: Wanted) -> str:
         table[TIERS_KEY] = list(wanted.tiers)
     if wanted.service_env_vars and SERVICE_ENV_VARS_KEY not in table:
         table[SERVICE_ENV_VARS_KEY] = list(wanted.service_env_vars)
+    if wanted.attempts and ATTEMPTS_KEY not in table:
+        table[ATTEMPTS_KEY] = list(wanted.attempts)
     return tomlkit.dumps(document)

@@ -60,3 +60,22 @@ def test_a_registered_marker_is_not_registered_twice() -> None:
     before = "[pytest]\nmarkers =\n    unit: mine\n    integration(reason): mine too\naddopts = --strict-markers\n"
     after = edit_config("pytest.ini", before, Wanted(("unit", "integration")))
     assert after == before + "tiers = unit integration\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "line"),
+    [
+        ("pytest.ini", "[pytest]\n", "tiers_attempts = integration=3\n"),
+        ("pyproject.toml", "[tool.pytest.ini_options]\n", 'tiers_attempts = ["integration=3"]\n'),
+    ],
+)
+def test_the_attempts_of_pants_toml_are_mirrored(name: str, before: str, line: str) -> None:
+    """What TIER208 asks for when pants.toml sets [tiers].attempts; an existing key is the
+    linter's to judge, not overwritten."""
+    wanted = Wanted(("unit", "integration"), attempts=("integration=3",))
+    after = edit_config(name, before, wanted)
+    assert after.endswith(line), after
+    assert edit_config(name, after, wanted) == after
+    kept = before + line.replace("3", "2")
+    assert edit_config(name, kept, wanted).count("tiers_attempts") == 1
+    assert "integration=2" in edit_config(name, kept, wanted)
