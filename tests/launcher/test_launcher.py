@@ -211,11 +211,12 @@ def test_missing_version_is_an_error_with_the_fix(
 
 
 def run_pants(
-    tmp_path: Path, *args: str, native_exit: int | None, pantsd_alive: bool, **env: str
+    tmp_path: Path, *args: str, native_exit: int | None, pantsd: str | None, **env: str
 ) -> tuple[int, list[str]]:
     """`run_pants ARGS` in a build root with a fake provisioned Pants: its Python client and
     (unless `native_exit` is None) its native client print what ran, the native one exiting
-    `native_exit`. With `pantsd_alive`, .pids holds the pid of a live process."""
+    `native_exit`. `pantsd`: None (no pid file), "this" (the pid of a live process started
+    from that Pants' virtualenv) or "other" (a live process that is not)."""
     root, cache = tmp_path / "root", tmp_path / "cache"
     root.mkdir()
     shutil.copy(LAUNCHER, root / "pants")
@@ -229,22 +230,33 @@ def run_pants(
         native.parent.mkdir(parents=True)
         native.write_text(f'#!/bin/bash\necho "native $*"\nexit {native_exit}\n')
         native.chmod(0o644)  # as pip installs it: not executable
-    if pantsd_alive:
+    daemon = None
+    if pantsd is not None:
         pids = root / ".pids" / "0123abcd" / "pantsd"
         pids.mkdir(parents=True)
-        (pids / "pid").write_text(str(os.getpid()))
+        pid = os.getpid()
+        if pantsd == "this":
+            shutil.copy("/bin/sleep", venv / "bin" / "fake-pantsd")
+            daemon = subprocess.Popen([str(venv / "bin" / "fake-pantsd"), "60"])
+            pid = daemon.pid
+        (pids / "pid").write_text(str(pid))
     script = f'source "{root / "pants"}"; run_pants "$@"'
-    result = subprocess.run(
-        ["bash", "-c", script, "bash", *args],
-        env={**minimal_env(tmp_path), "PANTS_LAUNCHER_CACHE": str(cache), **env},
-        capture_output=True,
-        text=True,
-    )
+    try:
+        result = subprocess.run(
+            ["bash", "-c", script, "bash", *args],
+            env={**minimal_env(tmp_path), "PANTS_LAUNCHER_CACHE": str(cache), **env},
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        if daemon is not None:
+            daemon.kill()
+            daemon.wait()
     return result.returncode, result.stdout.splitlines()
 
 
 def test_a_running_pantsd_gets_the_run_through_the_native_client(tmp_path: Path) -> None:
-    assert run_pants(tmp_path, "test", "::", native_exit=3, pantsd_alive=True) == (
+    assert run_pants(tmp_path, "test", "::", native_exit=3, pantsd="this") == (
         3,
         ["native test ::"],
     )
@@ -252,33 +264,35 @@ def test_a_running_pantsd_gets_the_run_through_the_native_client(tmp_path: Path)
 
 def test_the_python_client_runs_when_the_native_client_cannot(tmp_path: Path) -> None:
     """Exit 75 (EX_TEMPFAIL): the native client could not hand the run to pantsd."""
-    assert run_pants(tmp_path, "test", "::", native_exit=75, pantsd_alive=True) == (
+    assert run_pants(tmp_path, "test", "::", native_exit=75, pantsd="this") == (
         0,
         ["native test ::", "python test ::"],
     )
 
 
 @pytest.mark.parametrize(
-    ("args", "env", "pantsd_alive"),
+    ("args", "env", "pantsd"),
     [
-        (["test", "::"], {}, False),  # no pantsd to hand the run to: the Python client starts it
-        (["--no-pantsd", "test", "::"], {}, True),
-        (["--concurrent", "test", "::"], {}, True),
-        (["test", "::"], {"PANTS_PANTSD": "false"}, True),
-        (["test", "::"], {"PANTS_CONCURRENT": "True"}, True),
+        (["test", "::"], {}, None),  # no pantsd to hand the run to: the Python client starts it
+        (["test", "::"], {}, "other"),  # another Pants' pantsd: the Python client restarts it
+        (["--no-pantsd", "test", "::"], {}, "this"),
+        (["--pantsd=false", "test", "::"], {}, "this"),
+        (["--concurrent", "test", "::"], {}, "this"),
+        (["test", "::"], {"PANTS_PANTSD": "false"}, "this"),
+        (["test", "::"], {"PANTS_CONCURRENT": "True"}, "this"),
     ],
 )
 def test_no_native_client_where_pantsd_is_not_in_use(
-    tmp_path: Path, args: list[str], env: dict[str, str], pantsd_alive: bool
+    tmp_path: Path, args: list[str], env: dict[str, str], pantsd: str | None
 ) -> None:
-    assert run_pants(tmp_path, *args, native_exit=0, pantsd_alive=pantsd_alive, **env) == (
+    assert run_pants(tmp_path, *args, native_exit=0, pantsd=pantsd, **env) == (
         0,
         [f"python {' '.join(args)}"],
     )
 
 
 def test_without_a_native_client_the_python_client_runs(tmp_path: Path) -> None:
-    assert run_pants(tmp_path, "test", "::", native_exit=None, pantsd_alive=True) == (
+    assert run_pants(tmp_path, "test", "::", native_exit=None, pantsd="this") == (
         0,
         ["python test ::"],
     )
