@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import importlib.util
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
 
 from pytest_tiers.adopt.build_edit import TierFields, edit_build
 from pytest_tiers.adopt.config_edit import Wanted, edit_config
 from pytest_tiers.adopt.decide import INTEGRATION, Plan
+from pytest_tiers.adopt.pants_config import pants_attempts, pants_config, pants_service_env_vars
 from pytest_tiers.adopt.run import pytest_command
-from pytest_tiers.attempts import to_words, validate
 from pytest_tiers.messages import ProblemError
 from pytest_tiers.pytestmark_fix import fix_pytestmark
 from pytest_tiers.services import KNOWN_SERVICES
@@ -41,33 +37,6 @@ def pants_root(start: Path) -> Path | None:
         if (directory / "pants.toml").is_file():
             return directory
     return None
-
-
-def pants_config(root: Path | None) -> dict[str, Any]:
-    """pants.toml of the Pants repository at `root`, or {} (none, or unreadable: Pants itself
-    reports that)."""
-    if root is None:
-        return {}
-    try:
-        # tomlkit, not tomllib: pytest-tiers runs on Python 3.9 and 3.10 too.
-        config = tomlkit.parse((root / "pants.toml").read_text(encoding="utf-8")).unwrap()
-    except (OSError, TOMLKitError):
-        return {}
-    return config if isinstance(config, dict) else {}
-
-
-def pants_service_env_vars(config: Mapping[str, Any]) -> dict[str, str]:
-    env_vars = config.get("services", {}).get("env_vars", {})
-    return {str(k): str(v) for k, v in env_vars.items()} if isinstance(env_vars, dict) else {}
-
-
-def pants_attempts(config: Mapping[str, Any]) -> tuple[str, ...]:
-    """[tiers].attempts as the `tiers_attempts` words that mirror it (TIER208 keeps them
-    equal); raises ProblemError for a table the plugin would reject."""
-    table = config.get("tiers", {}).get("attempts", {})
-    if not isinstance(table, dict):
-        return ()
-    return tuple(to_words(validate(table, TIERS, "pants.toml: [tiers].attempts")))
 
 
 def _write(path: Path, new: str | bytes, old: str | bytes, changed: list[str], cwd: Path) -> None:
@@ -98,7 +67,7 @@ def apply_plan(plan: Plan, cwd: Path, inipath: str | None, rootdir: Path) -> App
     config = pants_config(root)
     env_vars = pants_service_env_vars(config)
     try:
-        attempts = pants_attempts(config)
+        attempts = pants_attempts(config, TIERS)
     except ProblemError as e:
         problems.append(e.problem.render())
         attempts = ()
