@@ -2,16 +2,16 @@
 
 For each tier (unit, integration), measures side by side in one run, each figure the median of
 `--runs` wall-clock samples. Plain pytest and the two forced Pants rows are sampled in turns
-(plain, per file, batched, then again), so that a change in the machine's load falls on all
+(plain, per file, as configured, then again), so that a change in the machine's load falls on all
 three alike:
 
 - plain `pytest -m TIER` in backend/.venv (built by `make -C backend venv` from the lockfile
   Pants uses), the baseline;
 - Pants, forced (`--test-force`), one pytest process per file (`--test-batch-size=1`: Pants
   2.17 then cuts every batch after one file, whatever the `batch_compatibility_tag`);
-- Pants, forced, batched: the unit tier's default (`batch_compatibility_tag` in its BUILD
-  files); the integration tier has no tag (one process per file by default), so for this row
-  only its BUILD files get a temporary `batch_compatibility_tag`, restored afterwards;
+- Pants, forced, as configured: the repository's BUILD files as they are (the unit tier in
+  batches, `batch_compatibility_tag`; the integration tier's adapter tests in one batch, each
+  end-to-end file in a process of its own);
 - Pants memoized re-run: pantsd warm, nothing changed, the repository's configuration;
 - Pants after touching one leaf module (`--leaf`, default a domain module that unit and
   integration tests depend on): a comment is appended before each sample, and the file is
@@ -32,8 +32,8 @@ checks that `git status` outside docs/benchmarks/ is what it was at the start.
 Usage: python3 bench/pants_vs_pytest.py [--runs 3] [--tiers unit integration] [--leaf PATH]
                                         [--out docs/benchmarks] [--note TEXT]
 Targets: a memoized re-run of the unit tier takes at most 0.25x plain `pytest -m unit` (issue
-6); the forced integration tier, one process per file, at most 0.8x plain `pytest -m integration`
-(issue 14).
+6); the forced integration tier as configured at most 0.8x plain `pytest -m integration` (issue
+14).
 """
 
 from __future__ import annotations
@@ -61,17 +61,13 @@ BACKEND = REPO_ROOT / "backend"
 PANTS = REPO_ROOT / "pants"
 TARGET_RATIO = 0.25
 FORCED_INTEGRATION_TARGET = 0.8
+CONFIGURED = "Pants forced, as configured"
 DEFAULT_LEAF = "backend/jobpipe/domain/wait_time.py"
 # The service URLs the integration tier reads (the defaults of jobpipe.settings).
 SERVICE_ENV = {
     "JOBPIPE_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
     "JOBPIPE_REDIS_URL": "redis://127.0.0.1:6379/0",
 }
-# The integration tier's BUILD file (its one `__defaults__`), and the edit that batches the
-# tier for the "batched" row only.
-INTEGRATION_BUILDS = ("backend/tests/integration/BUILD",)
-TAGS_LINE = 'tags=["integration"],'
-BATCHED_TAGS_LINE = 'tags=["integration"], batch_compatibility_tag="bench-integration",'
 # Pants' per-process summary: `✓ ADDR succeeded in 1.20s (memoized).`, batched:
 # `✓ ADDR and 6 other files succeeded in 4.10s.` (core/goals/test.py, _format_test_summary).
 SUMMARY_RE = re.compile(
@@ -168,21 +164,6 @@ def no_edits() -> Iterator[None]:
     yield
 
 
-@contextmanager
-def batched_integration() -> Iterator[None]:
-    """The integration tier's BUILD files with a temporary `batch_compatibility_tag`."""
-    builds = [REPO_ROOT / b for b in INTEGRATION_BUILDS]
-    with restored(*builds):
-        for build in builds:
-            text = build.read_text()
-            if text.count(TAGS_LINE) != 1:
-                raise BenchError(
-                    f"{build} no longer contains `{TAGS_LINE}` once; update INTEGRATION_BUILDS"
-                )
-            build.write_text(text.replace(TAGS_LINE, BATCHED_TAGS_LINE))
-        yield
-
-
 @dataclass
 class SideBySide:
     """One row measured side by side with others: its command, and what checks its output."""
@@ -244,10 +225,10 @@ class Bench:
 
     def forced(self, tier: str, *, per_file: bool) -> SideBySide:
         extra = ["--test-force"] + (["--test-batch-size=1"] if per_file else [])
-        label = "Pants forced, one process per file" if per_file else "Pants forced, batched"
+        label = "Pants forced, one process per file" if per_file else CONFIGURED
         row = Row(tier, label, f"pants --tag={tier} test backend:: {' '.join(extra)}")
         # Pants writes reports under the build root only; dist/ is git-ignored.
-        reports = Path("dist", "pants_vs_pytest", f"{tier}-{'per-file' if per_file else 'batched'}")
+        reports = Path("dist", "pants_vs_pytest", f"{tier}-{'per-file' if per_file else 'configured'}")
         shutil.rmtree(REPO_ROOT / reports, ignore_errors=True)
         cmd = self.pants(tier, *extra, f"--test-report-dir={reports}")
 
@@ -263,11 +244,7 @@ class Bench:
                 f"{result.processes} process{'es' * (result.processes != 1)}"
             )
 
-        if per_file or tier == "unit":
-            return SideBySide(row, cmd, REPO_ROOT, finish)
-        # The integration tier runs one process per file by default: batch it for this row only.
-        row.command += " (BUILD: temporary batch_compatibility_tag)"
-        return SideBySide(row, cmd, REPO_ROOT, finish, batched_integration)
+        return SideBySide(row, cmd, REPO_ROOT, finish)
 
     def side_by_side(self, contenders: list[SideBySide]) -> None:
         """Samples the contenders in turns (one of each, `--runs` times, after one unmeasured
@@ -489,14 +466,14 @@ def main() -> int:
         (
             r
             for r in bench.rows
-            if r.tier == "integration" and r.label == "Pants forced, one process per file"
+            if r.tier == "integration" and r.label == CONFIGURED
         ),
         None,
     )
     if forced:
         held = ratio(forced, bench.rows) <= FORCED_INTEGRATION_TARGET
         print(
-            f"target: forced integration tier (one process per file) <= {FORCED_INTEGRATION_TARGET}x "
+            f"target: forced integration tier as configured <= {FORCED_INTEGRATION_TARGET}x "
             f"plain pytest -m integration: {'holds' if held else 'does NOT hold'} "
             f"({ratio(forced, bench.rows):.2f}x)"
         )
