@@ -52,7 +52,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,11 +159,6 @@ def junit_tests(*reports: Path) -> set[str]:
     }
 
 
-@contextmanager
-def no_edits() -> Iterator[None]:
-    yield
-
-
 @dataclass
 class SideBySide:
     """One row measured side by side with others: its command, and what checks its output."""
@@ -172,7 +167,6 @@ class SideBySide:
     cmd: list[str]
     cwd: Path
     finish: Callable[[str], None]
-    edits: Callable[[], AbstractContextManager[None]] = no_edits
 
 
 def git_status() -> str:
@@ -251,13 +245,11 @@ class Bench:
         warm-up each), so a change in the machine's load falls on all of them alike."""
         for c in contenders:
             print(f"  {c.row.label}: {' '.join(c.cmd)}", flush=True)
-            with c.edits():
-                run(c.cmd, cwd=c.cwd, env=self.env)
+            run(c.cmd, cwd=c.cwd, env=self.env)
         outputs = {}
         for _ in range(self.runs):
             for c in contenders:
-                with c.edits():
-                    elapsed, outputs[c.row.label] = run(c.cmd, cwd=c.cwd, env=self.env)
+                elapsed, outputs[c.row.label] = run(c.cmd, cwd=c.cwd, env=self.env)
                 c.row.samples.append(elapsed)
         for c in contenders:
             c.finish(outputs[c.row.label])
