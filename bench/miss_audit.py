@@ -8,9 +8,9 @@ Run by hand (minutes, not hours; it never runs in CI):
     python3 bench/miss_audit.py --scratch /tmp/audit   # reuse a scratch clone (and its pantsd)
 
 Each plant is committed in a scratch clone of HEAD (never in the caller's work tree); the
-selection of each tier is `affected_tests.py --list BASE TIER` against the parent commit, run
-from the audited revision's own copy of build-support/ci (a plant that breaks the script is then
-still judged by the rules under audit). One line per plant, then `miss audit: N plants, M misses`;
+selection of both tiers is `affected_tests.py --list BASE unit integration` against the parent
+commit (one set of Pants queries plans both), run from the audited revision's own copy of
+build-support/ci (a plant that breaks the script is then still judged by the rules under audit). One line per plant, then `miss audit: N plants, M misses`;
 exit 1 on any miss.
 
 Plants (`--kinds`): `import` (raise at import, after the docstring and `from __future__`
@@ -117,6 +117,7 @@ _GIT_ENV = {
 # Pants' per-target result lines: "✓ ADDRESS succeeded in 1.2s (memoized)." / "✕ ADDRESS failed ...".
 _RESULT = re.compile(r"^(?P<mark>[✓✕]) (?P<address>\S+) (?P<verb>succeeded|failed)\b")
 _SELECTION_HEAD = re.compile(r"^running (all )?\d+ ")
+_TIER_HEAD = re.compile(r"^affected_tests: (?P<tier>\S+) tier, ")
 
 
 # --- the scratch clone and the tools --------------------------------------------------------
@@ -271,18 +272,33 @@ def parse_selection(output: str) -> Selection:
     return Selection(frozenset(files), whole, why=why)
 
 
-def selection(scratch: Scratch, tier: str, parent: str) -> Selection:
+def parse_selections(output: str) -> dict[str, Selection]:
+    """Each tier's selection from a several-tier listing (a header line starts each tier)."""
+    sections: dict[str, list[str]] = {}
+    lines: list[str] = []
+    for line in output.splitlines():
+        head = _TIER_HEAD.match(line)
+        if head:
+            lines = sections.setdefault(head["tier"], [])
+        lines.append(line)
+    return {tier: parse_selection("\n".join(text)) for tier, text in sections.items()}
+
+
+def selections(scratch: Scratch, parent: str) -> dict[str, Selection]:
+    """The selection of every tier, from one `affected_tests.py --list` run."""
     pants = " ".join(scratch.pants_command())
     result = run(
         [sys.executable, str(scratch.tool), "--list", "--repo", str(scratch.root),
-         "--pants", pants, parent, tier],
+         "--pants", pants, parent, *TIERS],
         scratch.root,
         check=False,
     )
-    if result.returncode != 0:
+    found = parse_selections(result.stdout) if result.returncode == 0 else {}
+    if set(found) != set(TIERS):
         lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-        return Selection(frozenset(), False, error=lines[0] if lines else f"exit {result.returncode}")
-    return parse_selection(result.stdout)
+        error = lines[0] if lines else f"exit {result.returncode}, tiers listed: {sorted(found)}"
+        return {tier: Selection(frozenset(), False, error=error) for tier in TIERS}
+    return found
 
 
 # --- running tests --------------------------------------------------------------------------
@@ -668,8 +684,9 @@ def audit_plant(
     to_run: list[TestTarget] = []
     forced: list[TestTarget] = []
     selected: set[str] = set()
+    chosen_by_tier = selections(scratch, scratch.base)
     for tier in TIERS:
-        chosen = selection(scratch, tier, scratch.base)
+        chosen = chosen_by_tier[tier]
         tier_files = {t.path for t in targets[tier]}
         if chosen.error:
             # The selection itself fails: CI fails loudly, so nothing is silently missed.

@@ -9,8 +9,10 @@ Pants' own (restricted to `python_test` targets of the tier) and each scope's te
 as explicit file specs, printed with a reason per file.
 
 Usage: affected_tests.py [--list] [--pants CMD] BASE TIER [-- EXTRA_TEST_ARGS...]
+       affected_tests.py --list [--pants CMD] BASE TIER TIER...
   BASE   the ref the change is measured from (its merge base with HEAD), e.g. origin/main
-  TIER   a name from pants.toml [tiers].names (unit, integration)
+  TIER   a name from pants.toml [tiers].names (unit, integration); with --list, several tiers
+         are planned from one set of Pants queries and printed one after the other
 Exit: the test run's exit code; 0 when nothing is affected; 2 for bad input.
 """
 
@@ -237,10 +239,12 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     own = args[: args.index("--")] if "--" in args else args
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
-        usage="%(prog)s [--list] [--pants CMD] BASE TIER [-- EXTRA_TEST_ARGS...]",
+        usage="%(prog)s [--list] [--pants CMD] BASE TIER [TIER...] [-- EXTRA_TEST_ARGS...]",
     )
     parser.add_argument("base", help="ref to measure the change from, e.g. origin/main")
-    parser.add_argument("tier", help="test tier, e.g. unit or integration")
+    parser.add_argument(
+        "tiers", nargs="+", metavar="TIER", help="test tier, e.g. unit (several with --list)"
+    )
     parser.add_argument("--list", action="store_true", help="print the selection, run nothing")
     parser.add_argument("--pants", help="command that starts Pants (default: the repo's ./pants)")
     parser.add_argument("--repo", type=Path, default=Path.cwd(), help="repository (default: .)")
@@ -255,45 +259,54 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parse_args(sys.argv[1:] if argv is None else argv)
     try:
+        if len(args.tiers) > 1 and not args.list:
+            raise UsageError(
+                "affected_tests",
+                f"{len(args.tiers)} tiers given ({', '.join(args.tiers)}); a run tests one tier.",
+                "pass one tier, or add --list to print the selection of each.",
+            )
         repo = repo_root(args.repo)
         changes = changes_since(repo, args.base)
         pants = Pants(repo, shlex.split(args.pants) if args.pants else [str(repo / "pants")])
-        check_tier(pants, args.tier)
+        for tier in args.tiers:
+            check_tier(pants, tier)
     except (GitError, UsageError) as e:
         print(e, file=sys.stderr)
         return USAGE_ERROR
     except PantsError as e:
         print(e, file=sys.stderr)
         return 1
-    header = (
-        f"affected_tests: {args.tier} tier, {len(changes.paths)} file(s) changed since "
-        f"{args.base} (merge base {changes.merge_base[:12]})"
-    )
-    print(header, flush=True)
     try:
-        the_plan = plan(repo, pants, changes, args.tier)
+        plans = plan_tiers(repo, pants, changes, list(args.tiers))
     except PantsError as e:
         print(e, file=sys.stderr)
         return 1
-    print("\n".join(the_plan.lines()), flush=True)
-    if args.summary is not None:
-        with args.summary.open("a", encoding="utf-8") as summary:
-            summary.write(
-                markdown(
-                    args.tier,
-                    header,
-                    the_plan.scope_lines,
-                    the_plan.files,
-                    the_plan.reasons,
-                    the_plan.whole_tier,
+    for tier, the_plan in plans.items():
+        header = (
+            f"affected_tests: {tier} tier, {len(changes.paths)} file(s) changed since "
+            f"{args.base} (merge base {changes.merge_base[:12]})"
+        )
+        print(header, *the_plan.lines(), sep="\n", flush=True)
+        if args.summary is not None:
+            with args.summary.open("a", encoding="utf-8") as summary:
+                summary.write(
+                    markdown(
+                        tier,
+                        header,
+                        the_plan.scope_lines,
+                        the_plan.files,
+                        the_plan.reasons,
+                        the_plan.whole_tier,
+                    )
                 )
-            )
-    if args.list or not the_plan.files:
+    if args.list:
+        return 0
+    (the_plan,) = plans.values()  # one tier: checked above
+    if not the_plan.files:
         return 0
     if the_plan.whole_tier:
-        return pants.test_tier(args.tier, extra)
-    return pants.test_files(args.tier, the_plan.files, extra)
-
+        return pants.test_tier(the_plan.tier, extra)
+    return pants.test_files(the_plan.tier, the_plan.files, extra)
 
 if __name__ == "__main__":
     sys.exit(main())

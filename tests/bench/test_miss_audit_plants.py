@@ -11,8 +11,10 @@ import tomllib
 from miss_audit import (
     FAULT,
     MISSING_PLUGIN,
+    Selection,
     _defaults_planted,
     parse_selection,
+    parse_selections,
     plant_conftest,
     plant_pytest_option,
     public_functions_raise,
@@ -139,6 +141,35 @@ def test_selection_read_from_each_output_shape() -> None:
         "nothing affected: no unit test depends on a changed file.\n"
     )
     assert not nothing.files and not nothing.whole_tier
+
+
+def test_selections_of_both_tiers_read_from_one_listing() -> None:
+    both = parse_selections(
+        "affected_tests: unit tier, 1 file(s) changed since main (merge base 0123)\n"
+        "scoped: backend/tests/unit/** because backend/tests/unit/conftest.py is a conftest\n"
+        "running 1 affected unit test file(s):\n"
+        "  backend/tests/unit/test_a.py: in scope of backend/tests/unit/conftest.py\n"
+        "affected_tests: integration tier, 1 file(s) changed since main (merge base 0123)\n"
+        "scoped: backend/tests/unit/** because backend/tests/unit/conftest.py is a conftest\n"
+        "nothing affected: no integration test depends on a changed file.\n"
+    )
+    assert both == {
+        "unit": Selection(frozenset({"backend/tests/unit/test_a.py"}), False),
+        "integration": Selection(frozenset(), False),
+    }
+    whole = parse_selections(
+        "affected_tests: unit tier, 1 file(s) changed since main (merge base 0123)\n"
+        "escalated: whole unit tier because pants is the Pants launcher\n"
+        "running all 1 unit test file(s):\n"
+        "  tests/test_c.py\n"
+        "affected_tests: integration tier, 1 file(s) changed since main (merge base 0123)\n"
+        "escalated: whole integration tier because pants is the Pants launcher\n"
+        "running all 1 integration test file(s):\n"
+        "  tests/test_d.py\n"
+    )
+    assert whole["unit"].files == {"tests/test_c.py"} and whole["unit"].whole_tier
+    assert whole["integration"].files == {"tests/test_d.py"}
+    assert whole["integration"].why.startswith("escalated: whole integration tier")
 
 
 def test_plugin_entry_points_are_left_alone_the_rules_they_register_raise(tmp_path: Path) -> None:

@@ -237,6 +237,16 @@ def test_unresolvable_base_is_a_usage_error(
     assert "fetch-depth: 0" in err
 
 
+def test_several_tiers_without_list_is_a_usage_error(
+    repo: ScratchRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--repo", str(repo.root), "main", "unit", "integration"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "affected_tests: 2 tiers given (unit, integration); a run tests one tier.",
+        "    fix: pass one tier, or add --list to print the selection of each.",
+    ]
+
+
 def test_outside_a_git_repository_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

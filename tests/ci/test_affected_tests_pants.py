@@ -173,6 +173,22 @@ def test_conftest_edit_is_scoped_and_the_other_tier_runs_nothing(
     assert summary.read_text().endswith(
         "Nothing affected: no integration test depends on a changed file.\n"
     )
+    # Both tiers listed from one set of Pants queries: each tier's listing as it prints alone.
+    unit = listed(repo, pants, "unit", capsys)
+    both = ["--list", "--repo", str(repo.root), "--pants", pants, "main", "unit", "integration"]
+    assert main(both) == 0
+    out = capsys.readouterr().out.splitlines()
+    heads = [n for n, line in enumerate(out) if line.startswith("affected_tests: ")]
+    assert [out[n].split(",")[0] for n in heads] == [
+        "affected_tests: unit tier",
+        "affected_tests: integration tier",
+    ], out
+    assert out[heads[0] + 1 : heads[1]] == unit
+    assert out[heads[1] + 1 :] == [
+        "scoped: tests/unit/** because tests/unit/conftest.py is a pytest conftest (pytest loads "
+        "it for the tests below its directory)",
+        "nothing affected: no integration test depends on a changed file.",
+    ]
 
 
 def test_lockfile_bump_selects_the_tests_of_the_bumped_requirement(
