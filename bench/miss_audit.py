@@ -10,8 +10,8 @@ Run by hand (minutes, not hours; it never runs in CI):
 Each plant is committed in a scratch clone of HEAD (never in the caller's work tree); the
 selection of both tiers is `affected_tests.py --list BASE unit integration` against the parent
 commit (one set of Pants queries plans both), run from the audited revision's own copy of
-build-support/ci (a plant that breaks the script is then still judged by the rules under audit). One line per plant, then `miss audit: N plants, M misses`;
-exit 1 on any miss.
+build-support/ci (a plant that breaks the script is then still judged by the rules under
+audit). One line per plant, then `miss audit: N plants, M misses`; exit 1 on any miss.
 
 Plants (`--kinds`): `import` (raise at import, after the docstring and `from __future__`
 imports, placed with `ast`) for every Python module Pants owns outside the in-repo Pants plugins;
