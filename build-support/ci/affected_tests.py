@@ -308,5 +308,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return pants.test_tier(the_plan.tier, extra)
     return pants.test_files(the_plan.tier, the_plan.files, extra)
 
+
 if __name__ == "__main__":
     sys.exit(main())
