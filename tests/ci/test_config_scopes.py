@@ -157,6 +157,11 @@ def test_sections_that_cannot_change_a_test_process_reach_nothing() -> None:
     )
     assert scope is not None and scope.reach.is_empty, scope.line("unit")
     assert "([GLOBAL], [anonymous-telemetry], [checks], [ruff]) cannot change" in scope.reason
+    # Scheduling: the same processes, side by side; none of their cache keys changes.
+    parallel = config_scope(
+        BASE.replace("colors = true", "process_execution_local_parallelism = 8")
+    )
+    assert parallel is not None and parallel.reach.is_empty, parallel.line("unit")
 
 
 def test_a_plugin_section_reaches_what_that_plugin_hooks() -> None:

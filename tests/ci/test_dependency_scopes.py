@@ -230,6 +230,28 @@ def test_requirements_file_changes() -> None:
     assert comment is not None and comment.reach.is_empty
 
 
+def test_a_requirements_file_that_is_only_fixture_data_is_left_to_the_graph() -> None:
+    fixture = "tests/fixtures/shop/requirements.txt"
+    owners = [
+        Target("tests:fixtures", "files", (), (fixture, "tests/fixtures/shop/BUILD"), ()),
+        Target(f"{fixture}:../fixtures", "file", (), (fixture,), ()),
+    ]
+    args = ("redis>=5\n", "redis>=5.1\n", owners, GENERATED, False, "tools", {"main"})
+    assert requirements_file_scope(fixture, *args) is None
+    # Read by a python_requirements target as well, it is a requirements file again.
+    both = requirements_file_scope(
+        fixture,
+        "redis>=5\n",
+        "redis>=5.1\n",
+        [*owners, Target("tests:reqs", "python_requirements", (), (fixture,), ())],
+        [Target("tests:reqs#redis", "python_requirement", (), (), (), "main", ("redis>=5",))],
+        True,
+        "tools",
+        {"main"},
+    )
+    assert both is not None and both.reach.dependents_of == ("tests:reqs#redis",)
+
+
 def test_module_names_and_imports() -> None:
     roots = ["src", "tests", "src/nested"]
     assert module_name("src/shop/cart.py", roots) == "shop.cart"

@@ -51,8 +51,10 @@ INERT_SECTIONS = frozenset(
         "actionlint",
     }
 )
-# Keys of inert-free sections that change only how Pants reports or where results are kept
-# (a remote cache returns the result of the very same process).
+# Keys of inert-free sections that change only how Pants reports, schedules or where results
+# are kept: none is in a test process's cache key, so Pants itself answers every unchanged test
+# from the cache after such a change (a remote cache returns the result of the very same
+# process; more parallelism runs the same processes side by side).
 INERT_KEYS = {
     "GLOBAL": frozenset(
         {
@@ -62,7 +64,16 @@ INERT_KEYS = {
             "level",
             "show_log_target",
             "log_show_rust_3rdparty",
+            "log_levels_by_target",
+            "print_stacktrace",
+            "keep_sandboxes",
+            "process_execution_local_parallelism",
+            "rule_threads_core",
+            "rule_threads_max",
             "pantsd",
+            "pantsd_max_memory_usage",
+            "pantsd_timeout_when_multiple_invocations",
+            "watch_filesystem",
             "remote_cache_read",
             "remote_cache_write",
             "remote_store_address",

@@ -4,7 +4,8 @@ Its requirement targets change when their lines do; the tests that depend on tho
 it. A lockfile generated from other requirements no longer matches them, and Pants then fails
 every build of the resolve: unless the same change updates the resolve's lockfile, every test
 of the resolve is reached. A removed requirement's former users no longer resolve their
-imports, so every test of the resolve is reached too.
+imports, so every test of the resolve is reached too. A file that only a `file`/`resources`
+target owns (a test fixture named requirements.txt) is data: Pants' graph reaches its dependents.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pants_selection import Target
 
 from scoping.lockfile_scopes import requirement_name
 from scoping.scope import NOTHING, WHOLE, Reach, Scope
+
+# Targets whose sources are data to the tests that depend on them, never requirements.
+DATA_TARGET_TYPES = frozenset({"file", "files", "resource", "resources"})
 
 
 def _scope(path: str, reason: str, reach: Reach) -> Scope:
@@ -43,7 +47,7 @@ def requirements_file_scope(
     test_resolves: set[str],
 ) -> Scope | None:
     """`generators`: the graph's targets whose sources hold `path` (python_requirements)."""
-    owners = [g for g in generators if path in g.sources]
+    owners = [g for g in generators if path in g.sources and g.target_type not in DATA_TARGET_TYPES]
     if not owners:
         return None
     generated = [
