@@ -117,9 +117,11 @@ def replay(repo: Path, count: int) -> tuple[list[str], list[Replayed]]:
         try:
             for number, commit in enumerate(commits, start=1):
                 subject = git(repo, "log", "-1", "--format=%s", commit).strip()
+                where = f"[{number}/{len(commits)}] {commit[:10]}"
                 parents = git(repo, "rev-list", "--parents", "-n", "1", commit).split()[1:]
                 if not parents:
                     results.append(Replayed(commit, subject, None, "root commit (no parent)"))
+                    print(f"{where} skipped: root commit (no parent)")
                     continue
                 started = time.perf_counter()
                 if loaded and changes_pants_own_code(worktree, loaded[0], commit, loaded[1]):
@@ -142,13 +144,12 @@ def replay(repo: Path, count: int) -> tuple[list[str], list[Replayed]]:
                     skipped = str(e).splitlines()[0][:300]
                 if skipped:
                     results.append(Replayed(commit, subject, None, skipped))
-                    print(f"[{number}/{len(commits)}] {commit[:10]} skipped: {skipped}")
+                    print(f"{where} skipped: {skipped}")
                     continue
                 results.append(Replayed(commit, subject, plans))
                 shown = ", ".join(f"{t} {len(p.files)}/{p.total}" for t, p in plans.items())
                 print(
-                    f"[{number}/{len(commits)}] {commit[:10]} {shown} "
-                    f"({time.perf_counter() - started:.1f} s) {subject[:60]}",
+                    f"{where} {shown} ({time.perf_counter() - started:.1f} s) {subject[:60]}",
                     flush=True,
                 )
         finally:
